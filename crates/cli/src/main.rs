@@ -1,0 +1,44 @@
+//! `rampart`: the operator's command line for the rampart crates.
+//!
+//! Exit codes are the same for every command: 0 success, 1 a negative answer (a check failed, a
+//! prompt was blocked, a log did not verify), 2 bad usage or unreadable input.
+
+mod error;
+mod info;
+mod input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use error::CliError;
+
+/// Security tooling for services that front APIs and LLMs.
+#[derive(Debug, Parser)]
+#[command(name = "rampart", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+// Each crate's commands register here: a module, one variant and one match arm.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Show the crates this binary was built with.
+    #[command(after_help = "Example:\n  rampart info")]
+    Info,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Info => info::run(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("rampart: error: {error}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,31 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod error;
+
+pub use error::Error;
+
+use std::time::Duration;
+
+/// The upper bound of the backoff before retry number `attempt` (0-based): `base * 2^attempt`,
+/// capped at `cap`. Full jitter then draws the actual wait uniformly from `0..=bound`.
+pub fn backoff_bound(base: Duration, cap: Duration, attempt: u32) -> Duration {
+    let factor = 1u32.checked_shl(attempt.min(31)).unwrap_or(u32::MAX);
+    base.checked_mul(factor).map_or(cap, |d| d.min(cap))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doubles_then_caps() {
+        let base = Duration::from_millis(100);
+        let cap = Duration::from_secs(5);
+        assert_eq!(backoff_bound(base, cap, 0), base);
+        assert_eq!(backoff_bound(base, cap, 3), Duration::from_millis(800));
+        assert_eq!(backoff_bound(base, cap, 10), cap);
+        assert_eq!(backoff_bound(base, cap, u32::MAX), cap);
+    }
+}
