@@ -2,9 +2,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod clock;
+mod decision;
+mod direct;
 mod error;
+mod gcra;
+mod quota;
 
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use decision::{Decision, LimitReason};
+pub use direct::Limiter;
 pub use error::Error;
+pub use quota::Quota;
 
 use std::time::Duration;
 
