@@ -6,6 +6,7 @@ pub mod aead;
 pub mod envelope;
 mod error;
 mod key;
+pub mod stream;
 pub mod v1;
 pub mod v2;
 
