@@ -34,7 +34,7 @@ pub enum LimitReason {
     /// The quota is used up.
     Quota,
     /// A keyed limiter is at its key cap and the key is new: see
-    /// the keyed limiter for the policy.
+    /// [`KeyedLimiter`](crate::KeyedLimiter) for the policy.
     KeyCapacity,
     /// The key sits in the penalty box after sustained limiting.
     Penalty,

@@ -101,6 +101,10 @@ impl<C: Clock> Limiter<C> {
     pub fn reset(&self) {
         self.tat.store(0, Ordering::Release);
     }
+
+    pub(crate) fn parts(&self) -> (&AtomicU64, &Gcra, &C) {
+        (&self.tat, &self.gcra, &self.clock)
+    }
 }
 
 #[cfg(test)]

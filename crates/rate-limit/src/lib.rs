@@ -7,12 +7,17 @@ mod decision;
 mod direct;
 mod error;
 mod gcra;
+mod keyed;
+mod multi;
 mod quota;
+mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use decision::{Decision, LimitReason};
 pub use direct::Limiter;
 pub use error::Error;
+pub use keyed::{DEFAULT_MAX_KEYS, KeyedBuilder, KeyedLimit, KeyedLimiter};
+pub use multi::{Charge, Limit, SetDecision, check_all};
 pub use quota::Quota;
 
 use std::time::Duration;
