@@ -3,6 +3,7 @@
 //! Exit codes are the same for every command: 0 success, 1 a negative answer (a check failed, a
 //! prompt was blocked, a log did not verify), 2 bad usage or unreadable input.
 
+mod crypt;
 mod error;
 mod info;
 mod input;
@@ -27,12 +28,24 @@ enum Command {
     /// Show the crates this binary was built with.
     #[command(after_help = "Example:\n  rampart info")]
     Info,
+    /// Encrypt values line by line (key from STORAGE_ENCRYPTION_KEY).
+    #[command(after_help = crypt::ENCRYPT_HELP)]
+    Encrypt(crypt::EncryptArgs),
+    /// Decrypt values line by line (key from STORAGE_ENCRYPTION_KEY).
+    #[command(after_help = crypt::DECRYPT_HELP)]
+    Decrypt(crypt::DecryptArgs),
+    /// Re-encrypt values under the primary key (rotation, v1 migration).
+    #[command(after_help = crypt::REWRAP_HELP)]
+    Rewrap(crypt::RewrapArgs),
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info => info::run(),
+        Command::Encrypt(args) => crypt::encrypt(&args),
+        Command::Decrypt(args) => crypt::decrypt(&args),
+        Command::Rewrap(args) => crypt::rewrap(&args),
     };
     match result {
         Ok(code) => code,
