@@ -7,8 +7,11 @@ mod decision;
 mod direct;
 mod error;
 mod gcra;
+mod ip;
 mod keyed;
+mod login;
 mod multi;
+mod penalty;
 mod quota;
 mod store;
 
@@ -16,8 +19,11 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use decision::{Decision, LimitReason};
 pub use direct::Limiter;
 pub use error::Error;
+pub use ip::{IpFilter, IpList, IpNet, IpVerdict, UNKNOWN_IP, ip_key};
 pub use keyed::{DEFAULT_MAX_KEYS, KeyedBuilder, KeyedLimit, KeyedLimiter};
+pub use login::{LockScope, LockoutPolicy, LoginDecision, LoginGuard, LoginGuardBuilder};
 pub use multi::{Charge, Limit, SetDecision, check_all};
+pub use penalty::{PenaltyBox, PenaltyBuilder};
 pub use quota::Quota;
 
 use std::time::Duration;

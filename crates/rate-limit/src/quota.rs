@@ -59,6 +59,18 @@ impl Quota {
         Self::checked(count, period, count, interval_ns)
     }
 
+    /// A quota from constants known to be in range (`count ≥ 1`, `count` dividing the period,
+    /// short windows): for built-in defaults.
+    pub(crate) const fn from_secs_const(count: u32, secs: u64) -> Self {
+        let interval_ns = secs * 1_000_000_000 / count as u64;
+        Quota {
+            count,
+            period: Duration::from_secs(secs),
+            burst: count,
+            interval_ns,
+        }
+    }
+
     fn checked(count: u32, period: Duration, burst: u32, interval_ns: u64) -> Result<Self, Error> {
         if burst == 0 {
             return Err(Error::InvalidQuota {

@@ -27,6 +27,9 @@ pub(crate) struct Store<K> {
     hasher: Hasher,
     mask: u64,
     cap_per_shard: usize,
+    /// A value `v` is idle once `(v >> shift) + grace <= now`.
+    shift: u32,
+    grace: u64,
 }
 
 /// Why a key could not be given a cell.
@@ -47,6 +50,11 @@ fn write<T>(l: &RwLock<T>) -> RwLockWriteGuard<'_, T> {
 impl<K: Hash + Eq> Store<K> {
     /// `shards` is rounded up to a power of two; `max_keys` is split evenly between shards.
     pub(crate) fn new(shards: usize, max_keys: usize) -> Self {
+        Self::with_idle(shards, max_keys, 0, 0)
+    }
+
+    /// A store whose values are idle once `(v >> shift) + grace <= now`.
+    pub(crate) fn with_idle(shards: usize, max_keys: usize, shift: u32, grace: u64) -> Self {
         let n = shards.clamp(1, 1 << 16).next_power_of_two();
         let hasher = Hasher::default();
         let cap_per_shard = max_keys.div_ceil(n).max(1);
@@ -61,6 +69,8 @@ impl<K: Hash + Eq> Store<K> {
             hasher,
             mask: (n as u64) - 1,
             cap_per_shard,
+            shift,
+            grace,
         }
     }
 
@@ -121,7 +131,7 @@ impl<K: Hash + Eq> Store<K> {
             return Ok(f(cell, now));
         }
         if map.len() >= shard.sweep_at.load(Ordering::Relaxed) || map.len() >= self.cap_per_shard {
-            let soonest = sweep(&mut map, now);
+            let soonest = self.sweep(&mut map, now);
             let next = map
                 .len()
                 .saturating_mul(2)
@@ -147,7 +157,7 @@ impl<K: Hash + Eq> Store<K> {
             let mut map = write(&shard.map);
             let now = clock.now_nanos();
             let before = map.len();
-            sweep(&mut map, now);
+            self.sweep(&mut map, now);
             dropped += before - map.len();
             shard.sweep_at.store(
                 map.len()
@@ -202,20 +212,21 @@ impl<K: Hash + Eq> Store<K> {
             .sum();
         tables + self.shards.len() * std::mem::size_of::<Shard<K>>()
     }
-}
 
-/// Retains non-idle entries; returns the smallest remaining value (`u64::MAX` when empty).
-fn sweep<K: Hash + Eq>(map: &mut HashMap<K, AtomicU64, Hasher>, now: u64) -> u64 {
-    let mut soonest = u64::MAX;
-    map.retain(|_, v| {
-        let t = v.load(Ordering::Acquire);
-        if t > now {
-            soonest = soonest.min(t);
-            true
-        } else {
-            false
-        }
-    });
-    map.shrink_to(map.len().saturating_mul(2));
-    soonest
+    /// Retains non-idle entries; returns the soonest time one of them becomes idle
+    /// (`u64::MAX` when empty).
+    fn sweep(&self, map: &mut HashMap<K, AtomicU64, Hasher>, now: u64) -> u64 {
+        let mut soonest = u64::MAX;
+        map.retain(|_, v| {
+            let idle_at = (v.load(Ordering::Acquire) >> self.shift).saturating_add(self.grace);
+            if idle_at > now {
+                soonest = soonest.min(idle_at);
+                true
+            } else {
+                false
+            }
+        });
+        map.shrink_to(map.len().saturating_mul(2));
+        soonest
+    }
 }
