@@ -1,0 +1,278 @@
+//! Configuration: embedded defaults, then an optional TOML file, then `RAMPART_*` environment
+//! overrides (the environment always wins, so a container can override a baked-in file).
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::error::StartError;
+
+/// How the injection guard acts on a flagged prompt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GuardMode {
+    /// Refuse the request with 400 and `SECURITY_001`.
+    Block,
+    /// Log the verdict and let the request through.
+    Warn,
+    /// No injection scan at all (not recommended; for benchmarks of the other layers).
+    Off,
+}
+
+/// Where completions go.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
+pub enum ProviderConfig {
+    /// The built-in in-process mock (records what it received; runs offline).
+    Mock,
+    /// Any OpenAI-compatible HTTP endpoint, e.g. `http://127.0.0.1:11434/v1`.
+    Openai {
+        /// Base URL up to and including `/v1`; the gateway appends `/chat/completions` etc.
+        base_url: String,
+        /// Name of the stored provider credential (see `POST /admin/credentials`) sent as
+        /// `Authorization: Bearer …`; `None` sends no credential.
+        #[serde(default)]
+        credential: Option<String>,
+    },
+}
+
+/// Rate-limit quotas in rate-limit's config syntax (`100/min`, `10/s burst 20`).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LimitsConfig {
+    /// Per API key, over every endpoint.
+    pub per_key: String,
+    /// Per API key and endpoint, for the ordinary endpoints.
+    pub per_endpoint: String,
+    /// Per API key on the costly endpoint (`/v1/audio/speech`): lower than the others.
+    pub costly: String,
+    /// Requests in flight per API key (resilience's concurrency limiter).
+    pub concurrent_per_key: u32,
+    /// Requests in flight over the whole gateway.
+    pub concurrent_total: u32,
+}
+
+impl Default for LimitsConfig {
+    fn default() -> Self {
+        Self {
+            per_key: "600/min".into(),
+            per_endpoint: "300/min".into(),
+            costly: "5/min".into(),
+            concurrent_per_key: 16,
+            concurrent_total: 512,
+        }
+    }
+}
+
+/// The whole configuration. Every field has a safe default, so an empty file is valid.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    /// Address to listen on. The default is loopback only.
+    pub bind: SocketAddr,
+    /// Directory for the SQLite database, the audit log and generated secrets.
+    pub data_dir: PathBuf,
+    /// Origins allowed by CORS (exact matches, e.g. `https://app.example.com`). Empty: no
+    /// cross-origin browser access at all.
+    pub cors_origins: Vec<String>,
+    /// Largest accepted request body in bytes (413 beyond).
+    pub max_body_bytes: usize,
+    /// Set when TLS is terminated in front of the gateway: adds `Strict-Transport-Security`.
+    pub behind_tls: bool,
+    /// Injection guard mode.
+    pub injection_mode: GuardMode,
+    /// Reversible PII redaction of prompts and redaction of responses.
+    pub pii_redaction: bool,
+    /// When true, secrets must come from the environment (`RAMPART_KEY_PEPPER`,
+    /// `RAMPART_MASTER_KEY`, `RAMPART_ADMIN_KEY`): a missing one stops the start. When false
+    /// (the embedded default), missing ones are generated into `data_dir` at first start.
+    pub require_env_secrets: bool,
+    /// Prefix of issued API keys.
+    pub key_prefix: String,
+    /// Lifetime of the demo key minted at each start, in seconds (0: no demo key).
+    pub demo_key_ttl_secs: u64,
+    /// Upstream provider.
+    pub provider: ProviderConfig,
+    /// Rate limits and concurrency.
+    pub limits: LimitsConfig,
+    /// `tracing` filter (`info`, `gateway=debug` …); `RUST_LOG` overrides it.
+    pub log: String,
+    /// Redis URL for shared limits and idempotency (`RAMPART_REDIS_URL`).
+    pub redis_url: Option<String>,
+    /// PostgreSQL URL for the audit log (`RAMPART_POSTGRES_URL`).
+    pub postgres_url: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: PathBuf::from("gateway-data"),
+            cors_origins: Vec::new(),
+            max_body_bytes: 1024 * 1024,
+            behind_tls: false,
+            injection_mode: GuardMode::Block,
+            pii_redaction: true,
+            require_env_secrets: false,
+            key_prefix: "rmp".into(),
+            demo_key_ttl_secs: 24 * 3600,
+            provider: ProviderConfig::Mock,
+            limits: LimitsConfig::default(),
+            log: "info".into(),
+            redis_url: None,
+            postgres_url: None,
+        }
+    }
+}
+
+impl Config {
+    /// Reads `path` (if any) over the defaults, then applies the environment.
+    pub fn load(path: Option<&Path>) -> Result<Self, StartError> {
+        let mut config = match path {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|source| StartError::Io {
+                    what: format!("reading config file {}", path.display()),
+                    source,
+                })?;
+                Self::from_toml(&text)?
+            }
+            None => Self::default(),
+        };
+        config.apply_env(|name| std::env::var(name).ok())?;
+        Ok(config)
+    }
+
+    /// Parses a TOML document (unknown fields are errors, so typos do not pass silently).
+    pub fn from_toml(text: &str) -> Result<Self, StartError> {
+        toml::from_str(text).map_err(|e| StartError::Config(e.to_string()))
+    }
+
+    /// Applies `RAMPART_*` overrides read through `get` (injectable for tests).
+    pub fn apply_env(&mut self, get: impl Fn(&str) -> Option<String>) -> Result<(), StartError> {
+        let bad =
+            |name: &str, value: &str| StartError::Config(format!("{name}: cannot parse {value:?}"));
+        if let Some(v) = get("RAMPART_BIND") {
+            self.bind = v.parse().map_err(|_| bad("RAMPART_BIND", &v))?;
+        }
+        if let Some(v) = get("RAMPART_DATA_DIR") {
+            self.data_dir = PathBuf::from(v);
+        }
+        if let Some(v) = get("RAMPART_CORS_ORIGINS") {
+            self.cors_origins = v
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+                .collect();
+        }
+        if let Some(v) = get("RAMPART_MAX_BODY_BYTES") {
+            self.max_body_bytes = v.parse().map_err(|_| bad("RAMPART_MAX_BODY_BYTES", &v))?;
+        }
+        if let Some(v) = get("RAMPART_BEHIND_TLS") {
+            self.behind_tls = parse_bool(&v).ok_or_else(|| bad("RAMPART_BEHIND_TLS", &v))?;
+        }
+        if let Some(v) = get("RAMPART_INJECTION_MODE") {
+            self.injection_mode = match v.as_str() {
+                "block" => GuardMode::Block,
+                "warn" => GuardMode::Warn,
+                "off" => GuardMode::Off,
+                _ => return Err(bad("RAMPART_INJECTION_MODE", &v)),
+            };
+        }
+        if let Some(v) = get("RAMPART_PII_REDACTION") {
+            self.pii_redaction = parse_bool(&v).ok_or_else(|| bad("RAMPART_PII_REDACTION", &v))?;
+        }
+        if let Some(v) = get("RAMPART_REQUIRE_ENV_SECRETS") {
+            self.require_env_secrets =
+                parse_bool(&v).ok_or_else(|| bad("RAMPART_REQUIRE_ENV_SECRETS", &v))?;
+        }
+        if let Some(v) = get("RAMPART_UPSTREAM_URL") {
+            let credential = match &self.provider {
+                ProviderConfig::Openai { credential, .. } => credential.clone(),
+                ProviderConfig::Mock => None,
+            };
+            self.provider = ProviderConfig::Openai {
+                base_url: v,
+                credential: get("RAMPART_UPSTREAM_CREDENTIAL").or(credential),
+            };
+        }
+        if let Some(v) = get("RAMPART_LIMIT_PER_KEY") {
+            self.limits.per_key = v;
+        }
+        if let Some(v) = get("RAMPART_LIMIT_PER_ENDPOINT") {
+            self.limits.per_endpoint = v;
+        }
+        if let Some(v) = get("RAMPART_LIMIT_COSTLY") {
+            self.limits.costly = v;
+        }
+        if let Some(v) = get("RAMPART_LOG") {
+            self.log = v;
+        }
+        if let Some(v) = get("RAMPART_REDIS_URL").filter(|v| !v.is_empty()) {
+            self.redis_url = Some(v);
+        }
+        if let Some(v) = get("RAMPART_POSTGRES_URL").filter(|v| !v.is_empty()) {
+            self.postgres_url = Some(v);
+        }
+        Ok(())
+    }
+}
+
+fn parse_bool(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "on" => Some(true),
+        "0" | "false" | "no" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_the_defaults() {
+        assert_eq!(Config::from_toml("").unwrap(), Config::default());
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        assert!(Config::from_toml("bnid = \"127.0.0.1:1\"").is_err());
+        assert!(Config::from_toml("[limits]\ncostyl = \"1/s\"").is_err());
+    }
+
+    #[test]
+    fn file_then_environment() {
+        let mut c = Config::from_toml(
+            "bind = \"127.0.0.1:9000\"\ninjection_mode = \"warn\"\n[provider]\nkind = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.injection_mode, GuardMode::Warn);
+        c.apply_env(|name| match name {
+            "RAMPART_BIND" => Some("127.0.0.1:9100".into()),
+            "RAMPART_CORS_ORIGINS" => Some("https://a.example, https://b.example".into()),
+            "RAMPART_INJECTION_MODE" => Some("block".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert_eq!(c.bind.port(), 9100);
+        assert_eq!(c.cors_origins, ["https://a.example", "https://b.example"]);
+        assert_eq!(c.injection_mode, GuardMode::Block);
+        assert!(matches!(c.provider, ProviderConfig::Openai { .. }));
+    }
+
+    #[test]
+    fn bad_environment_values_are_errors() {
+        let mut c = Config::default();
+        assert!(
+            c.apply_env(|n| (n == "RAMPART_BIND").then(|| "nope".into()))
+                .is_err()
+        );
+        let mut c = Config::default();
+        assert!(
+            c.apply_env(|n| (n == "RAMPART_INJECTION_MODE").then(|| "maybe".into()))
+                .is_err()
+        );
+    }
+}

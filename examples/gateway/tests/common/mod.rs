@@ -1,0 +1,135 @@
+//! The end-to-end harness: starts a gateway on an ephemeral 127.0.0.1 port with its own data
+//! directory, and talks real HTTP/1.1 to it with hyper's client.
+
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::Value;
+
+pub struct Gateway {
+    pub running: gateway::Running,
+    pub admin_key: String,
+    pub dir: tempfile::TempDir,
+    client: Client<HttpConnector, Full<Bytes>>,
+}
+
+pub struct Answer {
+    pub status: u16,
+    pub headers: http::HeaderMap,
+    pub body: Bytes,
+}
+
+impl Answer {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|_| panic!("not JSON: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn code(&self) -> String {
+        self.json()["error"]["code"]
+            .as_str()
+            .unwrap_or("")
+            .to_owned()
+    }
+}
+
+/// Starts a gateway with `edit` applied to a test configuration.
+pub async fn start(edit: impl FnOnce(&mut gateway::Config)) -> Gateway {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = gateway::Config {
+        bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: dir.path().to_path_buf(),
+        demo_key_ttl_secs: 0,
+        ..gateway::Config::default()
+    };
+    edit(&mut config);
+    start_in(dir, config).await
+}
+
+pub async fn start_in(dir: tempfile::TempDir, config: gateway::Config) -> Gateway {
+    let running = gateway::start_with(config, &|_| None).await.unwrap();
+    let admin_key = running
+        .generated_admin_key
+        .as_ref()
+        .map(|k| k.as_str().to_owned())
+        .unwrap_or_default();
+    Gateway {
+        running,
+        admin_key,
+        dir,
+        client: Client::builder(TokioExecutor::new()).build_http(),
+    }
+}
+
+impl Gateway {
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<&str>,
+    ) -> Answer {
+        let mut request = http::Request::builder()
+            .method(method)
+            .uri(format!("http://{}{path}", self.running.addr));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let body = body
+            .map(|b| Bytes::copy_from_slice(b.as_bytes()))
+            .unwrap_or_default();
+        let response = self
+            .client
+            .request(request.body(Full::new(body)).unwrap())
+            .await
+            .unwrap();
+        let (parts, body) = response.into_parts();
+        Answer {
+            status: parts.status.as_u16(),
+            headers: parts.headers,
+            body: body.collect().await.unwrap().to_bytes(),
+        }
+    }
+
+    /// POST JSON with a bearer key (None: no Authorization header).
+    pub async fn post(&self, path: &str, key: Option<&str>, body: &str) -> Answer {
+        let auth = key.map(|k| format!("Bearer {k}"));
+        let mut headers = vec![("content-type", "application/json")];
+        if let Some(a) = &auth {
+            headers.push(("authorization", a.as_str()));
+        }
+        self.send("POST", path, &headers, Some(body)).await
+    }
+
+    pub async fn admin(&self, method: &str, path: &str, body: Option<&str>) -> Answer {
+        let auth = format!("Bearer {}", self.admin_key);
+        let mut headers = vec![("authorization", auth.as_str())];
+        if body.is_some() {
+            headers.push(("content-type", "application/json"));
+        }
+        self.send(method, path, &headers, body).await
+    }
+
+    pub fn mock(&self) -> std::sync::Arc<gateway::MockProvider> {
+        self.running.mock().unwrap()
+    }
+}
+
+pub fn chat_body(text: &str) -> String {
+    serde_json::json!({"model": "mock", "messages": [{"role": "user", "content": text}]})
+        .to_string()
+}
