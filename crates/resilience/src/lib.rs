@@ -2,9 +2,27 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod breaker;
+mod clock;
 mod error;
+mod headers;
+mod persist;
+mod retry;
 
+pub use breaker::{
+    Admission, BreakerConfig, BreakerConfigBuilder, BreakerRegistry, BreakerRegistryBuilder,
+    BreakerStatus, CircuitBreaker, FailureCounting, Outcome, Permit, State,
+};
+pub use clock::{Clock, ManualClock, SharedClock, SystemClock};
 pub use error::Error;
+pub use headers::{
+    MAX_HEADER_LEN, UNIX_TIMESTAMP_FROM, parse_duration, parse_ratelimit, parse_reset,
+    parse_retry_after, retry_delay,
+};
+pub use persist::{BreakerSnapshot, MemoryStateStore, PersistedState, StateStore};
+pub use retry::{
+    GaveUp, Jitter, RetryBudget, RetryDecision, RetryError, RetryPolicy, RetryPolicyBuilder,
+};
 
 use std::time::Duration;
 
