@@ -39,3 +39,11 @@ pub use tokens::{
     CSRF_TOKEN_LEN, CsrfTokens, DEFAULT_SKEW, MAX_TOKEN_LIFETIME, MemoryUsedTokens,
     SIGN_IN_LIFETIME, SignInTokens, TOKEN_LEN, Token, TokenCheck, UrlSigner, UsedTokens,
 };
+
+#[cfg(feature = "omniroute")]
+mod omniroute;
+
+#[cfg(feature = "omniroute")]
+pub use omniroute::{
+    OMNIROUTE_KEY_LEN, OmniRouteKey, OmniRouteRule, omniroute_key_hash, verify_omniroute_key,
+};
