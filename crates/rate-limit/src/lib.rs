@@ -7,8 +7,11 @@ mod decision;
 mod direct;
 mod error;
 mod gcra;
+mod http;
 mod ip;
 mod keyed;
+#[cfg(feature = "tower")]
+mod layer;
 mod login;
 mod multi;
 mod penalty;
@@ -19,8 +22,11 @@ pub use clock::{Clock, ManualClock, SystemClock};
 pub use decision::{Decision, LimitReason};
 pub use direct::Limiter;
 pub use error::Error;
+pub use http::{Policy, RateLimitHeaders, problem_json};
 pub use ip::{IpFilter, IpList, IpNet, IpVerdict, UNKNOWN_IP, ip_key};
 pub use keyed::{DEFAULT_MAX_KEYS, KeyedBuilder, KeyedLimit, KeyedLimiter};
+#[cfg(feature = "tower")]
+pub use layer::{RateLimit, RateLimitLayer, too_many_requests};
 pub use login::{LockScope, LockoutPolicy, LoginDecision, LoginGuard, LoginGuardBuilder};
 pub use multi::{Charge, Limit, SetDecision, check_all};
 pub use penalty::{PenaltyBox, PenaltyBuilder};
