@@ -2,19 +2,46 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+mod checkpoint;
+mod clock;
 mod error;
+mod event;
+mod export;
+mod log;
+pub mod merkle;
+mod query;
+mod redact;
+pub mod sink;
+mod verify;
 
+pub use checkpoint::{Alg, Checkpoint, CheckpointSigner, CheckpointVerifier, MIN_HMAC_KEY_LEN};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use error::Error;
+pub use event::{
+    Actor, Entry, Event, EventBuilder, MAX_ACTION_LEN, MAX_DETAILS_DEPTH, MAX_DETAILS_LEN,
+    MAX_FIELD_LEN, Outcome, actions, parse_rfc3339,
+};
+pub use export::{Export, ExportedEntry};
+pub use log::{
+    AuditLog, AuditLogBuilder, Durability, Pending, PurgeReport, Receipt, verify_records,
+};
+pub use merkle::{
+    ConsistencyProof, Frontier, Hash, InclusionProof, MerkleTree, ProofError, leaf_hash, node_hash,
+    verify_consistency, verify_inclusion,
+};
+pub use query::{MAX_PAGE, Page, Query};
+pub use redact::{REDACTED, Redaction, Redactor, SensitiveKeys};
+pub use verify::{Tamper, Verification};
 
-use sha2::{Digest, Sha256};
-
-/// RFC 6962 leaf hash: SHA-256(0x00 || leaf). The prefix keeps leaves and nodes apart, so no
-/// leaf can pose as an inner node (a second-preimage defence).
-pub fn leaf_hash(leaf: &[u8]) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    hasher.update([0x00]);
-    hasher.update(leaf);
-    hasher.finalize().into()
+/// Verifies a JSON-lines log file read-only, without the writer lock (an archived copy, or a
+/// log no writer has open): see [`AuditLog::verify_against`].
+pub fn verify_file(
+    path: impl AsRef<std::path::Path>,
+    key: Option<&CheckpointVerifier>,
+    anchor: Option<&Checkpoint>,
+) -> Result<Verification, Error> {
+    let path = path.as_ref();
+    verify_records(|visit| sink::file::scan_file(path, visit), key, anchor)
 }
 
 #[cfg(test)]
@@ -24,7 +51,6 @@ mod tests {
     #[test]
     fn empty_leaf_hash_matches_rfc6962() {
         let expected = "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d";
-        let got: String = leaf_hash(b"").iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(got, expected);
+        assert_eq!(hex::encode(leaf_hash(b"")), expected);
     }
 }

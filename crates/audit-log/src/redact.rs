@@ -1,0 +1,217 @@
+//! Redaction before anything is written.
+//!
+//! Every event passes through the log's [`Redaction`] before it gets a sequence number: values
+//! under sensitive keys in `details` (at any depth, in objects inside arrays too) become
+//! `"[redacted]"`, and each string left in `details` and the target goes through the host's
+//! [`Redactor`]s. What was redacted never reaches a sink, so it is not in the Merkle tree either.
+
+use serde_json::Value;
+
+use crate::event::Event;
+
+/// The replacement for a redacted value.
+pub const REDACTED: &str = "[redacted]";
+
+/// A host's redaction rule. Both methods default to "nothing to redact".
+pub trait Redactor: Send + Sync {
+    /// Whether the value under this `details` key must be replaced whole by `[redacted]`
+    /// (whatever its type). `key` is the key as written by the caller.
+    fn is_sensitive_key(&self, key: &str) -> bool {
+        let _ = key;
+        false
+    }
+
+    /// Scrubs one string value (in `details`, and the target); `None` keeps it unchanged.
+    fn scrub(&self, text: &str) -> Option<String> {
+        let _ = text;
+        None
+    }
+}
+
+/// The built-in key rule. A key is compared after lowercasing and dropping everything but ASCII
+/// letters and digits (`X-Api-Key`, `api_key` and `apiKey` all become `xapikey` / `apikey`), and
+/// is sensitive when it equals or ends with one of the words: `apikey`, `token`, `secret`,
+/// `password`, `passwd`, `passphrase`, `authorization`, `cookie`, `privatekey`, `accesskey`,
+/// `credential`, `credentials`, `sessionid`. So `refresh_token` and `client_secret` are
+/// redacted, while `max_tokens` or `token_count` (ordinary LLM gateway fields) are kept.
+#[derive(Debug, Clone)]
+pub struct SensitiveKeys {
+    words: Vec<String>,
+}
+
+const DEFAULT_WORDS: &[&str] = &[
+    "apikey",
+    "token",
+    "secret",
+    "password",
+    "passwd",
+    "passphrase",
+    "authorization",
+    "cookie",
+    "privatekey",
+    "accesskey",
+    "credential",
+    "credentials",
+    "sessionid",
+];
+
+impl Default for SensitiveKeys {
+    fn default() -> Self {
+        Self {
+            words: DEFAULT_WORDS.iter().map(|w| (*w).to_owned()).collect(),
+        }
+    }
+}
+
+impl SensitiveKeys {
+    /// Adds a word (normalised the same way as keys; empty words are ignored).
+    pub fn with_word(mut self, word: &str) -> Self {
+        let word = normalise(word);
+        if !word.is_empty() {
+            self.words.push(word);
+        }
+        self
+    }
+}
+
+fn normalise(key: &str) -> String {
+    key.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_lowercase())
+        .collect()
+}
+
+impl Redactor for SensitiveKeys {
+    fn is_sensitive_key(&self, key: &str) -> bool {
+        let key = normalise(key);
+        self.words.iter().any(|w| key.ends_with(w.as_str()))
+    }
+}
+
+/// The redaction pipeline of a log: the built-in [`SensitiveKeys`] plus any host redactors.
+#[derive(Default)]
+pub struct Redaction {
+    keys: SensitiveKeys,
+    extra: Vec<Box<dyn Redactor>>,
+}
+
+impl std::fmt::Debug for Redaction {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Redaction")
+            .field("keys", &self.keys)
+            .field("extra", &self.extra.len())
+            .finish()
+    }
+}
+
+impl Redaction {
+    /// Replaces the built-in key rule (to add words).
+    pub fn with_keys(mut self, keys: SensitiveKeys) -> Self {
+        self.keys = keys;
+        self
+    }
+
+    /// Adds a host redactor, applied after the built-in key rule.
+    pub fn with(mut self, redactor: Box<dyn Redactor>) -> Self {
+        self.extra.push(redactor);
+        self
+    }
+
+    fn sensitive(&self, key: &str) -> bool {
+        self.keys.is_sensitive_key(key) || self.extra.iter().any(|r| r.is_sensitive_key(key))
+    }
+
+    fn scrub(&self, text: &mut String) {
+        for r in &self.extra {
+            if let Some(clean) = r.scrub(text) {
+                *text = clean;
+            }
+        }
+    }
+
+    /// Redacts an event in place.
+    pub fn apply(&self, event: &mut Event) {
+        self.value(&mut event.details);
+        if let Some(target) = &mut event.target {
+            self.scrub(target);
+        }
+    }
+
+    fn value(&self, value: &mut Value) {
+        match value {
+            Value::Object(map) => {
+                for (key, v) in map.iter_mut() {
+                    if self.sensitive(key) {
+                        *v = Value::String(REDACTED.to_owned());
+                    } else {
+                        self.value(v);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|v| self.value(v)),
+            Value::String(s) => self.scrub(s),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Actor, Outcome};
+    use serde_json::json;
+
+    fn redact(details: Value, r: &Redaction) -> Value {
+        let mut e = Event::builder(Actor::user("u"), "a.b", Outcome::Success)
+            .details(details)
+            .build()
+            .unwrap();
+        r.apply(&mut e);
+        e.details
+    }
+
+    #[test]
+    fn sensitive_keys_are_redacted_at_any_depth_and_case() {
+        let out = redact(
+            json!({
+                "API_KEY": "sk-live-1", "nested": {"Authorization": {"scheme": "Bearer"}, "ok": 1},
+                "list": [{"refresh_token": "r"}, {"password": 5}], "max_tokens": 100,
+                "X-Api-Key": "k", "client_secret": ["a"], "token_count": 7
+            }),
+            &Redaction::default(),
+        );
+        assert_eq!(
+            out,
+            json!({
+                "API_KEY": REDACTED, "nested": {"Authorization": REDACTED, "ok": 1},
+                "list": [{"refresh_token": REDACTED}, {"password": REDACTED}], "max_tokens": 100,
+                "X-Api-Key": REDACTED, "client_secret": REDACTED, "token_count": 7
+            })
+        );
+    }
+
+    struct Emails;
+    impl Redactor for Emails {
+        fn is_sensitive_key(&self, key: &str) -> bool {
+            key == "ssn"
+        }
+        fn scrub(&self, text: &str) -> Option<String> {
+            text.contains('@').then(|| "[email]".to_owned())
+        }
+    }
+
+    #[test]
+    fn host_redactors_scrub_strings_and_add_keys() {
+        let r = Redaction::default()
+            .with(Box::new(Emails))
+            .with_keys(SensitiveKeys::default().with_word("Card-Number"));
+        let out = redact(
+            json!({"note": ["mail a@b.c"], "ssn": "1", "cardNumber": "4111", "n": "x"}),
+            &r,
+        );
+        assert_eq!(
+            out,
+            json!({"note": ["[email]"], "ssn": REDACTED, "cardNumber": REDACTED, "n": "x"})
+        );
+    }
+}
