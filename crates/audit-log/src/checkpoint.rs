@@ -312,7 +312,15 @@ impl Checkpoint {
     }
 }
 
+/// Decodes 64 lowercase hex digits (the only encoding written, so that no two encodings of
+/// one hash exist).
 pub(crate) fn decode_hash(s: &str) -> Option<Hash> {
+    if !s
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
+        return None;
+    }
     let mut out = [0u8; 32];
     hex::decode_to_slice(s, &mut out).ok()?;
     Some(out)
