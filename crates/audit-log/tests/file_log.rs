@@ -22,12 +22,12 @@ use time::OffsetDateTime;
 fn event(i: u64) -> Event {
     Event::builder(
         Actor::user(format!("u{}", i % 3)),
-        if i % 2 == 0 {
+        if i.is_multiple_of(2) {
             actions::API_KEY_CREATED
         } else {
             actions::CONFIG_CHANGED
         },
-        if i % 5 == 0 {
+        if i.is_multiple_of(5) {
             Outcome::Denied
         } else {
             Outcome::Success
