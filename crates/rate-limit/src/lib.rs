@@ -16,6 +16,8 @@ mod login;
 mod multi;
 mod penalty;
 mod quota;
+#[cfg(feature = "redis")]
+mod redis_backend;
 mod store;
 
 pub use clock::{Clock, ManualClock, SystemClock};
@@ -31,6 +33,10 @@ pub use login::{LockScope, LockoutPolicy, LoginDecision, LoginGuard, LoginGuardB
 pub use multi::{Charge, Limit, SetDecision, check_all};
 pub use penalty::{PenaltyBox, PenaltyBuilder};
 pub use quota::Quota;
+#[cfg(feature = "redis")]
+pub use redis_backend::{
+    Backend, MAX_KEY_LEN, OnFailure, RedisDecision, RedisLimiter, RedisLimiterBuilder,
+};
 
 use std::time::Duration;
 
