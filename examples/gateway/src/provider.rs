@@ -94,6 +94,15 @@ impl Endpoint {
         }
     }
 
+    /// The scope a key needs to call it.
+    pub fn scope(self) -> &'static str {
+        match self {
+            Self::Chat => "execute:completions",
+            Self::Embeddings => "execute:embeddings",
+            Self::Speech => "execute:speech",
+        }
+    }
+
     /// A short name for limits, logs and audit.
     pub fn name(self) -> &'static str {
         match self {

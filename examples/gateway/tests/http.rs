@@ -98,3 +98,98 @@ async fn admin_requires_the_admin_key() {
     assert_eq!(ok.status, 200);
     assert_eq!(ok.json()["provider"], "mock");
 }
+
+const CHAT: &str = "/v1/chat/completions";
+
+#[tokio::test]
+async fn endpoints_answer_through_the_mock() {
+    let gw = start(|_| {}).await;
+    let key = gw.key().await;
+    let chat = gw.post(CHAT, Some(&key), &common::chat_body("hello")).await;
+    assert_eq!(chat.status, 200, "{}", chat.text());
+    assert_eq!(
+        chat.json()["choices"][0]["message"]["content"],
+        "You said: hello"
+    );
+    assert!(chat.header("ratelimit").is_some());
+    assert!(chat.header("ratelimit-policy").is_some());
+    let emb = gw
+        .post(
+            "/v1/embeddings",
+            Some(&key),
+            r#"{"model":"m","input":["a","b"]}"#,
+        )
+        .await;
+    assert_eq!(emb.json()["data"].as_array().unwrap().len(), 2);
+    let speech = gw
+        .post(
+            "/v1/audio/speech",
+            Some(&key),
+            r#"{"model":"m","input":"hi","voice":"alloy"}"#,
+        )
+        .await;
+    assert_eq!(speech.status, 200);
+    assert_eq!(speech.header("content-type"), Some("audio/wav"));
+    assert_eq!(&speech.body[..4], b"RIFF");
+    assert_eq!(gw.mock().received().len(), 3);
+}
+
+#[tokio::test]
+async fn streaming_chat_is_server_sent_events() {
+    let gw = start(|_| {}).await;
+    let key = gw.key().await;
+    let body =
+        r#"{"model":"m","stream":true,"messages":[{"role":"user","content":"stream me please"}]}"#;
+    let a = gw.post(CHAT, Some(&key), body).await;
+    assert_eq!(a.status, 200);
+    assert_eq!(a.header("content-type"), Some("text/event-stream"));
+    let text = a.text();
+    assert!(text.ends_with("data: [DONE]\n\n"), "{text}");
+    let content: String = text
+        .split("\n\n")
+        .filter_map(|e| e.strip_prefix("data: "))
+        .filter(|p| *p != "[DONE]")
+        .map(|p| serde_json::from_str::<serde_json::Value>(p).unwrap())
+        .filter_map(|v| {
+            v["choices"][0]["delta"]["content"]
+                .as_str()
+                .map(String::from)
+        })
+        .collect();
+    assert_eq!(content, "You said: stream me please");
+}
+
+#[tokio::test]
+async fn strict_json_and_body_limit() {
+    let gw = start(|c| c.max_body_bytes = 2048).await;
+    let key = gw.key().await;
+    let auth = format!("Bearer {key}");
+    let no_type = gw
+        .send(
+            "POST",
+            CHAT,
+            &[("authorization", &auth)],
+            Some(&common::chat_body("x")),
+        )
+        .await;
+    assert_eq!(
+        (no_type.status, no_type.code().as_str()),
+        (415, "REQUEST_003")
+    );
+    for bad in [
+        "{",
+        r#"{"model":"m","messages":[],"unknown":1}"#,
+        r#"{"model":"m","messages":[{"role":"user","content":5}]}"#,
+        r#"{"model":"m","messages":[]}{}"#,
+    ] {
+        let a = gw.post(CHAT, Some(&key), bad).await;
+        assert_eq!((a.status, a.code().as_str()), (400, "REQUEST_001"), "{bad}");
+    }
+    let big = common::chat_body(&"a".repeat(4096));
+    let a = gw.post(CHAT, Some(&key), &big).await;
+    assert_eq!((a.status, a.code().as_str()), (413, "REQUEST_002"));
+    assert!(
+        gw.mock().received().is_empty(),
+        "nothing invalid reached the provider"
+    );
+}

@@ -62,6 +62,10 @@ pub async fn start(edit: impl FnOnce(&mut gateway::Config)) -> Gateway {
 
 pub async fn start_in(dir: tempfile::TempDir, config: gateway::Config) -> Gateway {
     let running = gateway::start_with(config, &|_| None).await.unwrap();
+    wrap(dir, running)
+}
+
+pub fn wrap(dir: tempfile::TempDir, running: gateway::Running) -> Gateway {
     let admin_key = running
         .generated_admin_key
         .as_ref()
@@ -132,4 +136,26 @@ impl Gateway {
 pub fn chat_body(text: &str) -> String {
     serde_json::json!({"model": "mock", "messages": [{"role": "user", "content": text}]})
         .to_string()
+}
+
+impl Gateway {
+    /// Creates a key through the admin API; returns (plaintext, id).
+    pub async fn create_key(&self, body: Value) -> (String, String) {
+        let a = self
+            .admin("POST", "/admin/keys", Some(&body.to_string()))
+            .await;
+        assert_eq!(a.status, 201, "{}", a.text());
+        let v = a.json();
+        (
+            v["key"].as_str().unwrap().to_owned(),
+            v["id"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    /// A key with every execute scope.
+    pub async fn key(&self) -> String {
+        self.create_key(serde_json::json!({"scopes": ["execute:*"]}))
+            .await
+            .0
+    }
 }
