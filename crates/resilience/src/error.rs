@@ -4,8 +4,8 @@
 /// idempotency key, request body or stored response is ever quoted).
 ///
 /// A normal negative outcome is not an error: an open breaker answers
-/// [`Admission::Rejected`](crate::Admission::Rejected), a full limiter sheds the request
-/// with a value too. Errors are for misuse, broken input and broken
+/// [`Admission::Rejected`](crate::Admission::Rejected), a full limiter answers
+/// [`Acquire::Shed`](crate::Acquire::Shed). Errors are for misuse, broken input and broken
 /// backends.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]

@@ -6,6 +6,8 @@ mod breaker;
 mod clock;
 mod error;
 mod headers;
+mod idempotency;
+mod limiter;
 mod persist;
 mod retry;
 
@@ -18,6 +20,14 @@ pub use error::Error;
 pub use headers::{
     MAX_HEADER_LEN, UNIX_TIMESTAMP_FROM, parse_duration, parse_ratelimit, parse_reset,
     parse_retry_after, retry_delay,
+};
+pub use idempotency::{
+    Begin, Fingerprint, IdempotencyConfig, IdempotencyConfigBuilder, IdempotencyStore, MAX_KEY_LEN,
+    RunGuard, Waiter, validate_key,
+};
+pub use limiter::{
+    Acquire, ConcurrencyLimiter, InFlight, LimiterConfig, LimiterConfigBuilder, Priority,
+    ShedReason,
 };
 pub use persist::{BreakerSnapshot, MemoryStateStore, PersistedState, StateStore};
 pub use retry::{

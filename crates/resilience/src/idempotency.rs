@@ -1,0 +1,757 @@
+//! An `Idempotency-Key` store with single-flight: the first request runs, duplicates get its
+//! stored response, a duplicate that arrives while the first is in flight waits for it.
+//!
+//! # Security
+//! - Scope keys: a key is only unique per client. Put the authenticated caller into the key
+//!   (`tenant:key`) **and** into the [`Fingerprint`], or one client could receive another's
+//!   stored response by reusing its key.
+//! - The fingerprint should cover everything that makes two requests different (caller,
+//!   method, path, body): the same key with another fingerprint is
+//!   [`Error::IdempotencyConflict`], never the stored response.
+//! - Stored responses are held as given; do not store secrets you would not cache.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use crate::Error;
+use crate::clock::{SharedClock, SystemClock};
+
+/// The longest key accepted (bytes).
+pub const MAX_KEY_LEN: usize = 255;
+
+/// Checks an `Idempotency-Key` value: 1..=255 bytes of visible ASCII (no spaces, no controls).
+pub fn validate_key(key: &str) -> Result<(), Error> {
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(Error::InvalidIdempotencyKey);
+    }
+    Ok(())
+}
+
+/// What identifies a request's content: SHA-256 over length-prefixed parts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Fingerprint([u8; 32]);
+
+impl Fingerprint {
+    /// Hashes `parts` (for instance caller id, method, path, body). Each part is prefixed with
+    /// its length, so `["ab", "c"]` and `["a", "bc"]` differ.
+    pub fn of(parts: &[&[u8]]) -> Self {
+        let mut h = Sha256::new();
+        for p in parts {
+            h.update((p.len() as u64).to_be_bytes());
+            h.update(p);
+        }
+        let mut out = [0u8; 32];
+        out.copy_from_slice(&h.finalize());
+        Self(out)
+    }
+
+    /// A fingerprint from 32 bytes computed elsewhere.
+    pub fn from_bytes(b: [u8; 32]) -> Self {
+        Self(b)
+    }
+
+    /// The 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+}
+
+/// Store configuration. Build with [`IdempotencyConfig::builder`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyConfig {
+    ttl: Duration,
+    lease: Duration,
+    max_entries: usize,
+}
+
+impl Default for IdempotencyConfig {
+    fn default() -> Self {
+        Self {
+            ttl: Duration::from_secs(24 * 3600),
+            lease: Duration::from_secs(300),
+            max_entries: 100_000,
+        }
+    }
+}
+
+impl IdempotencyConfig {
+    /// A builder from the defaults: responses kept 24 h, in-flight lease 5 min, 100 000 entries.
+    pub fn builder() -> IdempotencyConfigBuilder {
+        IdempotencyConfigBuilder {
+            cfg: Self::default(),
+        }
+    }
+    /// How long a completed response is replayed.
+    pub fn ttl(&self) -> Duration {
+        self.ttl
+    }
+    /// How long an in-flight request holds its key.
+    pub fn lease(&self) -> Duration {
+        self.lease
+    }
+}
+
+/// Builder for [`IdempotencyConfig`].
+#[derive(Debug, Clone)]
+pub struct IdempotencyConfigBuilder {
+    cfg: IdempotencyConfig,
+}
+
+impl IdempotencyConfigBuilder {
+    /// How long a completed response is replayed (> 0). A duplicate exactly `ttl` after
+    /// completion runs again.
+    pub fn ttl(mut self, d: Duration) -> Self {
+        self.cfg.ttl = d;
+        self
+    }
+    /// How long an in-flight request holds its key (> 0): a runner that neither completes nor
+    /// drops within the lease is treated as abandoned, its waiters are released with
+    /// [`Error::Abandoned`] and the next duplicate runs. Set it above the longest request.
+    pub fn lease(mut self, d: Duration) -> Self {
+        self.cfg.lease = d;
+        self
+    }
+    /// The most entries held (>= 1): expired entries go first, then the oldest completed ones;
+    /// when every entry is in flight, `begin` answers [`Error::StoreFull`].
+    pub fn max_entries(mut self, n: usize) -> Self {
+        self.cfg.max_entries = n;
+        self
+    }
+    /// Validates and builds.
+    pub fn build(self) -> Result<IdempotencyConfig, Error> {
+        if self.cfg.ttl.is_zero() || self.cfg.lease.is_zero() {
+            return Err(Error::InvalidConfig("ttl and lease must be positive"));
+        }
+        if self.cfg.max_entries == 0 {
+            return Err(Error::InvalidConfig("max_entries must be at least 1"));
+        }
+        Ok(self.cfg)
+    }
+}
+
+enum SlotState<V> {
+    Pending,
+    Done(Arc<V>),
+    Abandoned,
+}
+
+/// Where waiters meet the runner's result.
+struct Slot<V> {
+    state: Mutex<SlotState<V>>,
+    cv: Condvar,
+    #[cfg(feature = "tokio")]
+    notify: tokio::sync::Notify,
+}
+
+impl<V> Slot<V> {
+    fn new() -> Self {
+        Self {
+            state: Mutex::new(SlotState::Pending),
+            cv: Condvar::new(),
+            #[cfg(feature = "tokio")]
+            notify: tokio::sync::Notify::new(),
+        }
+    }
+
+    fn settle(&self, s: SlotState<V>) {
+        let mut st = self.state.lock().unwrap_or_else(PoisonError::into_inner);
+        if matches!(*st, SlotState::Pending) {
+            *st = s;
+        }
+        drop(st);
+        self.cv.notify_all();
+        #[cfg(feature = "tokio")]
+        self.notify.notify_waiters();
+    }
+
+    fn poll(&self) -> Option<Result<Arc<V>, Error>> {
+        match &*self.state.lock().unwrap_or_else(PoisonError::into_inner) {
+            SlotState::Pending => None,
+            SlotState::Done(v) => Some(Ok(v.clone())),
+            SlotState::Abandoned => Some(Err(Error::Abandoned)),
+        }
+    }
+}
+
+enum Entry<V> {
+    InFlight {
+        fp: Fingerprint,
+        generation: u64,
+        lease_end: Duration,
+        slot: Arc<Slot<V>>,
+    },
+    Done {
+        fp: Fingerprint,
+        generation: u64,
+        expires: Duration,
+        value: Arc<V>,
+    },
+}
+
+impl<V> Entry<V> {
+    fn generation(&self) -> u64 {
+        match self {
+            Entry::InFlight { generation, .. } | Entry::Done { generation, .. } => *generation,
+        }
+    }
+}
+
+struct Table<V> {
+    map: HashMap<Box<str>, Entry<V>>,
+    /// (time, key, generation) in time order: completed entries by expiry, in-flight ones by
+    /// lease end. Items whose generation no longer matches are stale and skipped.
+    queue: VecDeque<(Duration, Box<str>, u64)>,
+    next_generation: u64,
+}
+
+struct Inner<V> {
+    cfg: IdempotencyConfig,
+    clock: SharedClock,
+    table: Mutex<Table<V>>,
+}
+
+/// The in-memory idempotency store, generic over the stored response. Cheap to clone (a shared
+/// handle); `Send + Sync` when `V` is.
+pub struct IdempotencyStore<V> {
+    inner: Arc<Inner<V>>,
+}
+
+impl<V> Clone for IdempotencyStore<V> {
+    fn clone(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<V> std::fmt::Debug for IdempotencyStore<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdempotencyStore")
+            .field("cfg", &self.inner.cfg)
+            .field("len", &self.len())
+            .finish()
+    }
+}
+
+/// The answer of [`IdempotencyStore::begin`].
+#[must_use]
+pub enum Begin<V> {
+    /// First request for the key: run it and hand the result to the guard.
+    Run(RunGuard<V>),
+    /// A completed duplicate: return this stored response.
+    Replay(Arc<V>),
+    /// The first request is still running: wait for its result.
+    Wait(Waiter<V>),
+}
+
+impl<V> std::fmt::Debug for Begin<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Begin::Run(_) => "Begin::Run",
+            Begin::Replay(_) => "Begin::Replay",
+            Begin::Wait(_) => "Begin::Wait",
+        })
+    }
+}
+
+/// Held by the request that runs. [`RunGuard::complete`] stores the response and wakes the
+/// waiters; dropping the guard without completing (an error you do not want replayed, a
+/// cancelled task, a panic) frees the key and releases the waiters with [`Error::Abandoned`].
+#[must_use = "complete the guard with the response, or drop it to release the key"]
+pub struct RunGuard<V> {
+    store: IdempotencyStore<V>,
+    key: Box<str>,
+    generation: u64,
+    slot: Arc<Slot<V>>,
+    done: bool,
+}
+
+impl<V> std::fmt::Debug for RunGuard<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunGuard")
+            .field("generation", &self.generation)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<V> RunGuard<V> {
+    /// Stores `value` for the window and hands it to every waiter.
+    pub fn complete(mut self, value: V) -> Arc<V> {
+        self.done = true;
+        let value = Arc::new(value);
+        let inner = &self.store.inner;
+        let now = inner.clock.now();
+        let mut t = lock(&inner.table);
+        let ours = match t.map.get(&self.key) {
+            Some(Entry::InFlight { generation, fp, .. }) if *generation == self.generation => {
+                Some(*fp)
+            }
+            _ => None,
+        };
+        if let Some(fp) = ours {
+            let expires = now.saturating_add(inner.cfg.ttl);
+            t.map.insert(
+                self.key.clone(),
+                Entry::Done {
+                    fp,
+                    generation: self.generation,
+                    expires,
+                    value: value.clone(),
+                },
+            );
+            t.queue
+                .push_back((expires, self.key.clone(), self.generation));
+        }
+        drop(t);
+        self.slot.settle(SlotState::Done(value.clone()));
+        value
+    }
+
+    /// Releases the key without storing anything (same as dropping the guard).
+    pub fn release(self) {}
+}
+
+impl<V> Drop for RunGuard<V> {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        let mut t = lock(&self.store.inner.table);
+        if matches!(t.map.get(&self.key), Some(Entry::InFlight { generation, .. }) if *generation == self.generation)
+        {
+            t.map.remove(&self.key);
+        }
+        drop(t);
+        self.slot.settle(SlotState::Abandoned);
+    }
+}
+
+/// Held by a duplicate of an in-flight request.
+pub struct Waiter<V> {
+    slot: Arc<Slot<V>>,
+}
+
+impl<V> std::fmt::Debug for Waiter<V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Waiter")
+    }
+}
+
+impl<V> Waiter<V> {
+    /// Blocks until the first request completes (its response), is abandoned
+    /// ([`Error::Abandoned`]: retry, the key is free), or `timeout` passes
+    /// ([`Error::WaitTimeout`]). Real time: do not call on an async runtime's thread, use
+    /// `wait_async` there.
+    pub fn wait(self, timeout: Duration) -> Result<Arc<V>, Error> {
+        let start = Instant::now();
+        let mut st = self
+            .slot
+            .state
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        loop {
+            match &*st {
+                SlotState::Done(v) => return Ok(v.clone()),
+                SlotState::Abandoned => return Err(Error::Abandoned),
+                SlotState::Pending => {}
+            }
+            let left = timeout.saturating_sub(start.elapsed());
+            if left.is_zero() {
+                return Err(Error::WaitTimeout);
+            }
+            st = self
+                .slot
+                .cv
+                .wait_timeout(st, left)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    /// The result if the first request has finished, without waiting.
+    pub fn try_result(&self) -> Option<Result<Arc<V>, Error>> {
+        self.slot.poll()
+    }
+
+    /// Waits asynchronously (tokio) for the result; see [`Waiter::wait`].
+    #[cfg(feature = "tokio")]
+    pub async fn wait_async(self, timeout: Duration) -> Result<Arc<V>, Error> {
+        let slot = self.slot;
+        let fut = async {
+            loop {
+                let notified = slot.notify.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                if let Some(r) = slot.poll() {
+                    return r;
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(timeout, fut)
+            .await
+            .unwrap_or(Err(Error::WaitTimeout))
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl<V> IdempotencyStore<V> {
+    /// A store with `cfg` on the system clock.
+    pub fn new(cfg: IdempotencyConfig) -> Self {
+        Self::with_clock(cfg, Arc::new(SystemClock))
+    }
+
+    /// A store on the given clock (windows and leases follow it; waiter timeouts are real time).
+    pub fn with_clock(cfg: IdempotencyConfig, clock: SharedClock) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                cfg,
+                clock,
+                table: Mutex::new(Table {
+                    map: HashMap::new(),
+                    queue: VecDeque::new(),
+                    next_generation: 0,
+                }),
+            }),
+        }
+    }
+
+    /// Entries held now (in flight and completed, including expired ones not yet purged).
+    pub fn len(&self) -> usize {
+        lock(&self.inner.table).map.len()
+    }
+
+    /// Whether the store holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Starts a request under `key` with content `fp`.
+    ///
+    /// Errors: [`Error::InvalidIdempotencyKey`], [`Error::IdempotencyConflict`] (same key,
+    /// other fingerprint, while the first is stored or in flight), [`Error::StoreFull`].
+    pub fn begin(&self, key: &str, fp: Fingerprint) -> Result<Begin<V>, Error> {
+        validate_key(key)?;
+        let inner = &*self.inner;
+        let now = inner.clock.now();
+        let mut t = lock(&inner.table);
+        purge(&mut t, now);
+        match t.map.get(key) {
+            Some(Entry::Done {
+                fp: stored,
+                expires,
+                value,
+                ..
+            }) if *expires > now => {
+                return if *stored == fp {
+                    Ok(Begin::Replay(value.clone()))
+                } else {
+                    Err(Error::IdempotencyConflict)
+                };
+            }
+            Some(Entry::InFlight {
+                fp: stored,
+                lease_end,
+                slot,
+                ..
+            }) if *lease_end > now => {
+                return if *stored == fp {
+                    Ok(Begin::Wait(Waiter { slot: slot.clone() }))
+                } else {
+                    Err(Error::IdempotencyConflict)
+                };
+            }
+            Some(_) => {
+                if let Some(Entry::InFlight { slot, .. }) = t.map.remove(key) {
+                    slot.settle(SlotState::Abandoned);
+                }
+            }
+            None => {}
+        }
+        if t.map.len() >= inner.cfg.max_entries && !evict_one(&mut t) {
+            return Err(Error::StoreFull {
+                capacity: inner.cfg.max_entries,
+            });
+        }
+        let generation = t.next_generation;
+        t.next_generation = t.next_generation.wrapping_add(1);
+        let key: Box<str> = key.into();
+        let slot = Arc::new(Slot::new());
+        let lease_end = now.saturating_add(inner.cfg.lease);
+        t.map.insert(
+            key.clone(),
+            Entry::InFlight {
+                fp,
+                generation,
+                lease_end,
+                slot: slot.clone(),
+            },
+        );
+        t.queue.push_back((lease_end, key.clone(), generation));
+        compact(&mut t, inner.cfg.max_entries);
+        Ok(Begin::Run(RunGuard {
+            store: self.clone(),
+            key,
+            generation,
+            slot,
+            done: false,
+        }))
+    }
+
+    /// Looks a key up without starting anything: the stored response if completed and live.
+    pub fn get(&self, key: &str, fp: Fingerprint) -> Result<Option<Arc<V>>, Error> {
+        let now = self.inner.clock.now();
+        let t = lock(&self.inner.table);
+        match t.map.get(key) {
+            Some(Entry::Done {
+                fp: stored,
+                expires,
+                value,
+                ..
+            }) if *expires > now => {
+                if *stored == fp {
+                    Ok(Some(value.clone()))
+                } else {
+                    Err(Error::IdempotencyConflict)
+                }
+            }
+            _ => Ok(None),
+        }
+    }
+}
+
+/// Drops expired items at the queue's front (completed past ttl, in-flight past lease).
+fn purge<V>(t: &mut Table<V>, now: Duration) {
+    while let Some((at, _, _)) = t.queue.front() {
+        if *at > now {
+            break;
+        }
+        if let Some((_, key, generation)) = t.queue.pop_front() {
+            remove_if_generation(t, &key, generation);
+        }
+    }
+}
+
+fn remove_if_generation<V>(t: &mut Table<V>, key: &str, generation: u64) -> bool {
+    if t.map.get(key).is_some_and(|e| e.generation() == generation) {
+        if let Some(Entry::InFlight { slot, .. }) = t.map.remove(key) {
+            slot.settle(SlotState::Abandoned);
+        }
+        return true;
+    }
+    false
+}
+
+/// Evicts the oldest completed entry; `false` when every entry is in flight.
+fn evict_one<V>(t: &mut Table<V>) -> bool {
+    let pos = t.queue.iter().position(|(_, key, generation)| {
+        matches!(t.map.get(key), Some(Entry::Done { generation: g, .. }) if g == generation)
+    });
+    match pos.and_then(|p| t.queue.remove(p)) {
+        Some((_, key, generation)) => remove_if_generation(t, &key, generation),
+        None => false,
+    }
+}
+
+/// Keeps the queue proportional to the map: drops stale items when it grew past twice the cap.
+fn compact<V>(t: &mut Table<V>, max: usize) {
+    if t.queue.len() > max.saturating_mul(2).max(64) {
+        let Table { map, queue, .. } = t;
+        queue.retain(|(_, key, generation)| {
+            map.get(key).is_some_and(|e| e.generation() == *generation)
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+
+    fn store(ttl_ms: u64) -> (IdempotencyStore<String>, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::default());
+        let cfg = IdempotencyConfig::builder()
+            .ttl(Duration::from_millis(ttl_ms))
+            .lease(Duration::from_secs(60))
+            .max_entries(4)
+            .build()
+            .unwrap();
+        (IdempotencyStore::with_clock(cfg, clock.clone()), clock)
+    }
+
+    fn fp(s: &str) -> Fingerprint {
+        Fingerprint::of(&[b"tenant", s.as_bytes()])
+    }
+
+    #[test]
+    fn first_runs_duplicate_replays_until_ttl() {
+        let (s, clock) = store(5_000);
+        let Begin::Run(g) = s.begin("k1", fp("a")).unwrap() else {
+            panic!("first must run")
+        };
+        g.complete("resp".to_owned());
+        clock.advance_ms(4_999);
+        match s.begin("k1", fp("a")).unwrap() {
+            Begin::Replay(v) => assert_eq!(*v, "resp"),
+            other => panic!("{other:?}"),
+        }
+        clock.advance_ms(1);
+        assert!(matches!(s.begin("k1", fp("a")).unwrap(), Begin::Run(_)));
+    }
+
+    #[test]
+    fn conflict_on_other_fingerprint() {
+        let (s, _clock) = store(5_000);
+        let Begin::Run(g) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            s.begin("k", fp("b")).unwrap_err(),
+            Error::IdempotencyConflict
+        );
+        g.complete("x".into());
+        assert_eq!(
+            s.begin("k", fp("b")).unwrap_err(),
+            Error::IdempotencyConflict
+        );
+        assert_eq!(s.get("k", fp("b")).unwrap_err(), Error::IdempotencyConflict);
+        assert_eq!(
+            s.get("k", fp("a")).unwrap().as_deref().map(String::as_str),
+            Some("x")
+        );
+        assert_ne!(
+            Fingerprint::of(&[b"ab", b"c"]),
+            Fingerprint::of(&[b"a", b"bc"])
+        );
+    }
+
+    #[test]
+    fn waiter_gets_the_in_flight_result_across_threads() {
+        let (s, _clock) = store(5_000);
+        let Begin::Run(g) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        let s2 = s.clone();
+        let h = std::thread::spawn(move || match s2.begin("k", fp("a")).unwrap() {
+            Begin::Wait(w) => w.wait(Duration::from_secs(10)),
+            other => panic!("{other:?}"),
+        });
+        std::thread::sleep(Duration::from_millis(20));
+        g.complete("done".into());
+        assert_eq!(*h.join().unwrap().unwrap(), "done");
+    }
+
+    #[test]
+    fn abandoned_runner_releases_waiters_and_frees_the_key() {
+        let (s, _clock) = store(5_000);
+        let Begin::Run(g) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        let Begin::Wait(w) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        assert!(w.try_result().is_none());
+        drop(g);
+        assert_eq!(
+            w.wait(Duration::from_secs(1)).unwrap_err(),
+            Error::Abandoned
+        );
+        assert!(matches!(s.begin("k", fp("a")).unwrap(), Begin::Run(_)));
+    }
+
+    #[test]
+    fn lease_expiry_releases_waiters_and_ignores_the_late_runner() {
+        let (s, clock) = store(5_000);
+        let Begin::Run(g) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        let Begin::Wait(w) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        clock.advance(Duration::from_secs(60));
+        let Begin::Run(g2) = s.begin("k", fp("a")).unwrap() else {
+            panic!("lease over: runs again")
+        };
+        assert_eq!(
+            w.wait(Duration::from_secs(1)).unwrap_err(),
+            Error::Abandoned
+        );
+        g.complete("late".into());
+        // The late result does not overwrite the new run's entry.
+        let Begin::Wait(w2) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        g2.complete("fresh".into());
+        assert_eq!(*w2.wait(Duration::from_secs(1)).unwrap(), "fresh");
+    }
+
+    #[test]
+    fn waiter_times_out() {
+        let (s, _clock) = store(5_000);
+        let Begin::Run(_g) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        let Begin::Wait(w) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            w.wait(Duration::from_millis(10)).unwrap_err(),
+            Error::WaitTimeout
+        );
+    }
+
+    #[test]
+    fn bounded_memory_with_eviction_and_store_full() {
+        let (s, clock) = store(5_000);
+        for i in 0..4 {
+            let Begin::Run(g) = s.begin(&format!("k{i}"), fp("a")).unwrap() else {
+                panic!()
+            };
+            g.complete(i.to_string());
+        }
+        // Full of completed entries: the oldest goes.
+        let Begin::Run(_g4) = s.begin("k4", fp("a")).unwrap() else {
+            panic!()
+        };
+        assert_eq!(s.len(), 4);
+        assert!(
+            matches!(s.begin("k0", fp("a")).unwrap(), Begin::Run(_)),
+            "k0 was evicted"
+        );
+        // Expired entries are purged.
+        clock.advance_ms(5_000);
+        let _guards: Vec<_> = (10..13)
+            .map(|i| s.begin(&format!("n{i}"), fp("a")).unwrap())
+            .collect();
+        // Now 4 entries in flight (k4 + 3): a fifth cannot start.
+        assert_eq!(
+            s.begin("n99", fp("a")).unwrap_err(),
+            Error::StoreFull { capacity: 4 }
+        );
+    }
+
+    #[test]
+    fn keys_are_validated() {
+        let (s, _clock) = store(5_000);
+        for bad in ["", "has space", "tab\t", &"x".repeat(256), "é"] {
+            assert_eq!(
+                s.begin(bad, fp("a")).unwrap_err(),
+                Error::InvalidIdempotencyKey,
+                "{bad:?}"
+            );
+        }
+        assert!(
+            IdempotencyConfig::builder()
+                .ttl(Duration::ZERO)
+                .build()
+                .is_err()
+        );
+        assert!(IdempotencyConfig::builder().max_entries(0).build().is_err());
+    }
+}
