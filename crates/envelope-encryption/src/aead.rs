@@ -59,6 +59,28 @@ impl Aes256Gcm {
         Ok(())
     }
 
+    /// Encrypts `buffer[offset..]` in place and appends the tag; `buffer[..offset]` (a header
+    /// the caller wrote) is left as is. Lets a framed value be built in one allocation.
+    pub fn seal_in_place_from(
+        &self,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        buffer: &mut Vec<u8>,
+        offset: usize,
+    ) -> Result<(), Error> {
+        let body = buffer.get_mut(offset..).ok_or(Error::Malformed {
+            what: "offset beyond the buffer",
+        })?;
+        let tag = self
+            .inner
+            .encrypt_inout_detached(&Nonce::from(*nonce), aad, body.into())
+            .map_err(|_| Error::Malformed {
+                what: "message too long for AES-GCM",
+            })?;
+        buffer.extend_from_slice(tag.as_slice());
+        Ok(())
+    }
+
     /// `ciphertext || tag` for `plaintext`.
     pub fn seal(
         &self,

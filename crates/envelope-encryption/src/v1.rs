@@ -87,11 +87,11 @@ impl V1Key {
         let mut out =
             String::with_capacity(PREFIX.len() + 2 * (IV_LEN + buffer.len() + TAG_LEN) + 2);
         out.push_str(PREFIX);
-        out.push_str(&hex::encode(iv));
+        push_hex(&mut out, &iv);
         out.push(':');
-        out.push_str(&hex::encode(buffer.as_slice()));
+        push_hex(&mut out, buffer.as_slice());
         out.push(':');
-        out.push_str(&hex::encode(tag.as_slice()));
+        push_hex(&mut out, tag.as_slice());
         Ok(out)
     }
 }
@@ -107,8 +107,45 @@ struct Parts {
     tag: [u8; TAG_LEN],
 }
 
+fn hex_char(n: u8) -> char {
+    char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 })
+}
+
+/// Lower-case hex, one pass, no intermediate allocation.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    out.reserve(bytes.len() * 2);
+    for &b in bytes {
+        out.push(hex_char(b >> 4));
+        out.push(hex_char(b & 0x0f));
+    }
+}
+
+fn nibble(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        b'A'..=b'F' => Some(c - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Hex in either case; odd length or a non-hex digit is an error.
 fn decode_hex(field: &str, what: &'static str) -> Result<Vec<u8>, Error> {
-    hex::decode(field).map_err(|_| Error::Malformed { what })
+    let bytes = field.as_bytes();
+    if !bytes.len().is_multiple_of(2) {
+        return Err(Error::Malformed { what });
+    }
+    let mut out = Vec::with_capacity(bytes.len() / 2);
+    for pair in bytes.chunks_exact(2) {
+        let (Some(&hi), Some(&lo)) = (pair.first(), pair.get(1)) else {
+            return Err(Error::Malformed { what });
+        };
+        match (nibble(hi), nibble(lo)) {
+            (Some(h), Some(l)) => out.push(h << 4 | l),
+            _ => return Err(Error::Malformed { what }),
+        }
+    }
+    Ok(out)
 }
 
 /// Parses the part after `enc:v1:`.

@@ -222,6 +222,14 @@ fn aad(id: u32, context: &Context<'_>) -> Vec<u8> {
     out
 }
 
+const BINARY_MAGIC: u8 = 0xE2;
+const BINARY_HEADER: usize = 5;
+
+fn binary_header(id: u32) -> [u8; BINARY_HEADER] {
+    let [a, b, c, d] = id.to_be_bytes();
+    [BINARY_MAGIC, a, b, c, d]
+}
+
 /// A parsed, not yet authenticated v2 value.
 struct Parsed {
     id: u32,
@@ -337,23 +345,89 @@ impl Cipher {
 
     /// Encrypts bytes under the primary key, bound to `context`.
     pub fn encrypt_bytes(&self, plaintext: &[u8], context: &Context<'_>) -> Result<String, Error> {
-        let entry = self.ring.primary_entry()?;
+        let sealed = self.seal(plaintext, context, 0)?;
+        let payload = sealed.as_slice();
         let id = self.ring.primary;
-        let nonce = random_nonce()?;
-        let mut payload = Vec::with_capacity(NONCE_LEN + plaintext.len() + TAG_LEN);
-        payload.extend_from_slice(&nonce);
-        payload.extend_from_slice(plaintext);
-        let mut body = payload.split_off(NONCE_LEN);
-        entry
-            .gcm
-            .seal_in_place(&nonce, &aad(id, context), &mut body)?;
-        payload.append(&mut body);
         let mut out = String::with_capacity(PREFIX.len() + 11 + payload.len().div_ceil(3) * 4);
         out.push_str(PREFIX);
         out.push_str(&id.to_string());
         out.push(':');
-        URL_SAFE_NO_PAD.encode_string(&payload, &mut out);
+        URL_SAFE_NO_PAD.encode_string(payload, &mut out);
         Ok(out)
+    }
+
+    /// `header (header_len zero bytes, filled by the caller) || nonce || ciphertext || tag`.
+    fn seal(
+        &self,
+        plaintext: &[u8],
+        context: &Context<'_>,
+        header_len: usize,
+    ) -> Result<Zeroizing<Vec<u8>>, Error> {
+        let entry = self.ring.primary_entry()?;
+        let id = self.ring.primary;
+        let nonce = random_nonce()?;
+        let mut buf = Zeroizing::new(Vec::with_capacity(
+            header_len + NONCE_LEN + plaintext.len() + TAG_LEN,
+        ));
+        buf.resize(header_len, 0);
+        buf.extend_from_slice(&nonce);
+        buf.extend_from_slice(plaintext);
+        entry.gcm.seal_in_place_from(
+            &nonce,
+            &aad(id, context),
+            &mut buf,
+            header_len + NONCE_LEN,
+        )?;
+        Ok(buf)
+    }
+
+    /// Binary v2 for BLOB/BYTEA columns: the same cryptographic object as the string form
+    /// (same nonce, ciphertext, tag and AAD), framed as
+    /// `0xE2 || u32be(id) || nonce(12) || ciphertext || tag(16)` (33 bytes of overhead, no
+    /// text encoding).
+    pub fn encrypt_to_binary(
+        &self,
+        plaintext: &[u8],
+        context: &Context<'_>,
+    ) -> Result<Vec<u8>, Error> {
+        let mut sealed = self.seal(plaintext, context, BINARY_HEADER)?;
+        if let Some(head) = sealed.get_mut(..BINARY_HEADER) {
+            head.copy_from_slice(&binary_header(self.ring.primary));
+        }
+        Ok(core::mem::take(&mut *sealed))
+    }
+
+    /// Decrypts a value from [`Cipher::encrypt_to_binary`].
+    pub fn decrypt_binary(&self, sealed: &[u8], context: &Context<'_>) -> Result<Vec<u8>, Error> {
+        let (head, rest) = sealed
+            .split_at_checked(BINARY_HEADER)
+            .ok_or(Error::Malformed {
+                what: "binary value shorter than its header",
+            })?;
+        let mut head_iter = head.iter().copied();
+        if head_iter.next() != Some(BINARY_MAGIC) {
+            return Err(Error::UnknownFormat);
+        }
+        let id_bytes: [u8; 4] =
+            head.get(1..)
+                .and_then(|b| b.try_into().ok())
+                .ok_or(Error::Malformed {
+                    what: "binary value shorter than its header",
+                })?;
+        let id = u32::from_be_bytes(id_bytes);
+        let (nonce, body) = rest.split_at_checked(NONCE_LEN).ok_or(Error::Malformed {
+            what: "payload shorter than nonce and tag",
+        })?;
+        if body.len() < TAG_LEN {
+            return Err(Error::Malformed {
+                what: "payload shorter than nonce and tag",
+            });
+        }
+        let nonce = <[u8; NONCE_LEN]>::try_from(nonce).map_err(|_| Error::Malformed {
+            what: "payload shorter than nonce and tag",
+        })?;
+        let entry = self.ring.decryption_entry(id)?;
+        entry.gcm.open(&nonce, &aad(id, context), body)
     }
 
     /// Decrypts a value written for `context`. An unencrypted value is
@@ -535,6 +609,26 @@ mod tests {
             c.decrypt("enc:v1:00:00:00", &ctx),
             Err(Error::UnknownFormat)
         );
+    }
+
+    #[test]
+    fn binary_form_round_trips_and_binds_context() {
+        let c = Cipher::new(ring(4, &[], 1));
+        let ctx = Context::new("t", "c", "1");
+        let sealed = c.encrypt_to_binary(b"blob", &ctx).unwrap();
+        assert_eq!(sealed.len(), 5 + 12 + 4 + 16);
+        assert_eq!(&sealed[..5], &[0xE2, 0, 0, 0, 4]);
+        assert_eq!(c.decrypt_binary(&sealed, &ctx).unwrap(), b"blob");
+        assert_eq!(
+            c.decrypt_binary(&sealed, &Context::NONE),
+            Err(Error::Decrypt)
+        );
+        for len in 0..sealed.len() {
+            assert!(c.decrypt_binary(&sealed[..len], &ctx).is_err());
+        }
+        let mut other = sealed.clone();
+        other[0] = 0;
+        assert_eq!(c.decrypt_binary(&other, &ctx), Err(Error::UnknownFormat));
     }
 
     #[test]

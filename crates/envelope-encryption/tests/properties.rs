@@ -62,6 +62,17 @@ proptest! {
     }
 
     #[test]
+    fn v2_binary_round_trip_and_bit_flips(pt in proptest::collection::vec(any::<u8>(), 0..256), bit in any::<usize>()) {
+        let ctx = Context::new("blobs", "data", "1");
+        let sealed = cipher().encrypt_to_binary(&pt, &ctx).unwrap();
+        prop_assert_eq!(cipher().decrypt_binary(&sealed, &ctx).unwrap(), pt);
+        let mut mutated = sealed.clone();
+        let i = bit / 8 % mutated.len();
+        mutated[i] ^= 1 << (bit % 8);
+        prop_assert!(cipher().decrypt_binary(&mutated, &ctx).is_err());
+    }
+
+    #[test]
     fn v2_other_context_is_rejected(pt in ".{0,32}", row in "[0-9]{1,6}", other in "[0-9]{1,6}") {
         prop_assume!(row != other);
         let stored = cipher().encrypt(&pt, &Context::new("t", "c", &row)).unwrap();
