@@ -7,6 +7,8 @@ mod crypt;
 mod error;
 mod info;
 mod input;
+mod key;
+mod secret;
 
 use std::process::ExitCode;
 
@@ -25,6 +27,12 @@ struct Cli {
 // Each crate's commands register here: a module, one variant and one match arm.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Mint API keys and check them offline (key-format).
+    #[command(after_help = key::KEY_HELP)]
+    Key(key::KeyArgs),
+    /// Check secrets before a deploy: missing, short, placeholder, low entropy (key-format).
+    #[command(after_help = secret::SECRET_HELP)]
+    Secret(secret::SecretArgs),
     /// Show the crates this binary was built with.
     #[command(after_help = "Example:\n  rampart info")]
     Info,
@@ -43,6 +51,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info => info::run(),
+        Command::Key(args) => key::run(&args),
+        Command::Secret(args) => secret::run(&args),
         Command::Encrypt(args) => crypt::encrypt(&args),
         Command::Decrypt(args) => crypt::decrypt(&args),
         Command::Rewrap(args) => crypt::rewrap(&args),
