@@ -369,6 +369,12 @@ fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
 
+enum Step {
+    Stable,
+    Moved,
+    Reopened(BreakerSnapshot),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Phase {
     Closed,
@@ -737,22 +743,38 @@ impl CircuitBreaker {
         }
     }
 
-    /// Applies the transitions that time alone causes. Returns a snapshot to persist when the
-    /// breaker reopened.
+    /// Applies the transitions that time alone causes (possibly half-open → open → half-open
+    /// after a long quiet period). Returns a snapshot to persist when the breaker reopened.
     fn refresh(&self, g: &mut Inner, now: Duration) -> Option<BreakerSnapshot> {
+        let mut snap = None;
+        for _ in 0..3 {
+            match self.refresh_once(g, now) {
+                Step::Stable => break,
+                Step::Moved => {}
+                Step::Reopened(s) => snap = Some(s),
+            }
+        }
+        snap
+    }
+
+    fn refresh_once(&self, g: &mut Inner, now: Duration) -> Step {
         match g.phase {
             Phase::Open { until } if now >= until => {
                 g.phase = Phase::HalfOpen { succeeded: 0 };
                 g.epoch = g.epoch.wrapping_add(1);
                 g.probes.clear();
-                None
+                Step::Moved
             }
             Phase::HalfOpen { .. } => {
-                let expired = g.probes.iter().map(|p| p.1).filter(|d| *d <= now).min()?;
-                g.failures = g.failures.saturating_add(1);
-                Some(self.reopen(g, expired.min(now)))
+                match g.probes.iter().map(|p| p.1).filter(|d| *d <= now).min() {
+                    Some(expired) => {
+                        g.failures = g.failures.saturating_add(1);
+                        Step::Reopened(self.reopen(g, expired.min(now)))
+                    }
+                    None => Step::Stable,
+                }
             }
-            _ => None,
+            _ => Step::Stable,
         }
     }
 

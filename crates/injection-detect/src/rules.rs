@@ -1,0 +1,1661 @@
+//! The rule table. Patterns run over normalised views (lower case, accents stripped, look-alikes
+//! folded, whitespace collapsed), so they are written in lower-case ASCII; a space in a pattern
+//! means one whitespace character of the view (a space or a newline).
+//!
+//! Every rule has triggers: literal stems of which at least one must occur in the view for the
+//! rule's regex to run at all (one Aho-Corasick pass decides). A rule without triggers always runs.
+
+use crate::{Category, Severity};
+
+/// One rule of the table.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RuleDef {
+    pub id: &'static str,
+    pub category: Category,
+    pub severity: Severity,
+    pub triggers: &'static [&'static str],
+    pub pattern: &'static str,
+    /// A match whose text matches this regex is dropped (e.g. `you are now logged in`).
+    pub unless: Option<&'static str>,
+    /// A match right after one of these words is dropped (e.g. `don't` before `forget`).
+    pub not_after: &'static [&'static str],
+}
+
+use Category::*;
+use Severity::*;
+
+const fn rule(
+    id: &'static str,
+    category: Category,
+    severity: Severity,
+    triggers: &'static [&'static str],
+    pattern: &'static str,
+) -> RuleDef {
+    RuleDef {
+        id,
+        category,
+        severity,
+        triggers,
+        pattern,
+        unless: None,
+        not_after: &[],
+    }
+}
+
+const fn unless(mut r: RuleDef, u: &'static str) -> RuleDef {
+    r.unless = Some(u);
+    r
+}
+
+const fn not_after(mut r: RuleDef, words: &'static [&'static str]) -> RuleDef {
+    r.not_after = words;
+    r
+}
+
+// ---- fragments ---------------------------------------------------------------------------
+
+/// A word.
+macro_rules! w {
+    () => {
+        r"[a-z0-9'\-]+"
+    };
+}
+/// Imperative position: start of text or sentence, after a conjunction or politeness word, or
+/// after "you must / you to / you should".
+macro_rules! imp {
+    () => {
+        r#"(?:^|[.!?:;,(\[*>\-] ?|\n|\b(?:and|now|please|pls|so|then|just|but|also|simply|stop|first|ok|okay|kindly|hey|instead|immediately|from now on) |\byou (?:must|should|will|shall|need to|have to|are to|to|are going to|are required to) (?:now )?)"#
+    };
+}
+/// English verbs of dropping instructions.
+macro_rules! ign {
+    () => {
+        r"(?:ignore|ignoring|disregard|disregarding|forget|forgetting|override|overriding|bypass|neglect|set aside|throw away|throw out|pay no attention to|do not follow|don't follow|dont follow|do not obey|don't obey|stop following|discard|abandon|dismiss|scrap|ditch|skip|omit|never mind|nevermind)"
+    };
+}
+/// Qualifiers meaning "the ones given before".
+macro_rules! prev {
+    () => {
+        r"(?:previous|previously given|prior|above|aforementioned|preceding|earlier|former|initial|original|old|older|past|foregoing|existing|current|system|default|preset|programmed|built-in|given|provided)"
+    };
+}
+/// Nouns for instructions (the core set).
+macro_rules! instr {
+    () => {
+        r"(?:instructions?|instruction set|directions|directives?|rules|guidelines?|prompts?|commands?|orders|programming|constraints|restrictions|guidance|training|polic(?:y|ies)|conditioning|limitations|safeguards)"
+    };
+}
+/// Nouns for instructions and for the context they came in.
+macro_rules! instr_ext {
+    () => {
+        r"(?:instructions?|instruction set|directions|directives?|rules|guidelines?|prompts?|commands?|orders|programming|constraints|restrictions|guidance|training|polic(?:y|ies)|conditioning|limitations|safeguards|context|tasks?|assignments?|messages?|text|inputs?|conversations?|content|information|requests?|settings)"
+    };
+}
+/// Nouns for an AI system.
+macro_rules! ai {
+    () => {
+        r"(?:ai|a\.i\.?|artificial intelligence|assistant|chatbot|chat bot|bot|model|language model|llm|gpt|chatgpt|claude|gemini|bard|copilot|agent|machine|system|version of (?:yourself|chatgpt|gpt|you)|persona|entity)"
+    };
+}
+
+// ---- the table -----------------------------------------------------------------------------
+
+const IGN_T: &[&str] = &[
+    "ignor",
+    "disregard",
+    "forget",
+    "overrid",
+    "bypass",
+    "neglect",
+    "set aside",
+    "throw",
+    "pay no attention",
+    "follow",
+    "obey",
+    "discard",
+    "abandon",
+    "dismiss",
+    "scrap",
+    "ditch",
+    "skip",
+    "omit",
+    "never mind",
+    "nevermind",
+];
+
+pub(crate) static RULES: &[RuleDef] = &[
+    // ---- system override (English) ----
+    rule(
+        "override.ignore_all_instructions",
+        SystemOverride,
+        High,
+        IGN_T,
+        concat!(
+            r"\b",
+            ign!(),
+            r" (?:all|any|every|each)(?: of)?(?: ",
+            w!(),
+            r"){0,3} ",
+            instr!(),
+            r"\b"
+        ),
+    ),
+    not_after(
+        rule(
+            "override.ignore_previous",
+            SystemOverride,
+            High,
+            IGN_T,
+            concat!(
+                imp!(),
+                r"(?P<m>",
+                ign!(),
+                r" (?:about |the |your |my |these |those |any |all |of )*(?:",
+                w!(),
+                r" )?",
+                prev!(),
+                r" (?:",
+                w!(),
+                r" )?",
+                instr_ext!(),
+                r"\b)"
+            ),
+        ),
+        &[
+            "can", "may", "could", "says", "said", "told", "how", "why", "whether",
+        ],
+    ),
+    rule(
+        "override.ignore_previous_mention",
+        SystemOverride,
+        Low,
+        IGN_T,
+        concat!(
+            r"\b",
+            ign!(),
+            r" (?:the |your |my |all |any )?(?:",
+            w!(),
+            r" )?",
+            prev!(),
+            r" (?:",
+            w!(),
+            r" )?",
+            instr!(),
+            r"\b"
+        ),
+    ),
+    not_after(
+        rule(
+            "override.ignore_your_instructions",
+            SystemOverride,
+            High,
+            IGN_T,
+            concat!(
+                r"\b",
+                ign!(),
+                r" (?:all |any |every )?(?:of )?your (?:",
+                w!(),
+                r" ){0,2}",
+                instr!(),
+                r"\b"
+            ),
+        ),
+        &["don't", "dont", "do not", "never", "not"],
+    ),
+    rule(
+        "override.drop_your_instructions",
+        SystemOverride,
+        High,
+        &[
+            "drop",
+            "erase",
+            "delete",
+            "remove",
+            "clear",
+            "reset",
+            "wipe",
+            "out of your",
+        ],
+        concat!(
+            r"\b(?:drop|erase|delete|remove|clear|reset|wipe) (?:all |any )?(?:of )?your (?:",
+            w!(),
+            r" ){0,2}(?:instructions?|directives?|rules|guidelines|programming|prompts?|restrictions|filters|tasks|memory)\b|\bout of your (?:head|mind|memory)\b"
+        ),
+    ),
+    not_after(
+        rule(
+            "override.forget_everything",
+            SystemOverride,
+            High,
+            IGN_T,
+            concat!(
+                r"\b(?:ignore|disregard|forget|forget about) (?:everything|anything|all that|all of (?:that|this|it)|all)(?: ",
+                w!(),
+                r")? (?:before|above|so far|previously|earlier|prior|until now|up to now|till now|that came before|you (?:know|knew|learned|were told|have been told|were given|have learned)|(?:i|we) (?:have )?(?:said|told you|wrote|written|asked|mentioned|gave you|typed|sent)|(?:mentioned|said|stated|written|given|discussed) (?:before|above|previously|earlier|so far))\b"
+            ),
+        ),
+        &[
+            "i", "we", "they", "he", "she", "always", "often", "usually", "to", "never", "don't",
+            "not", "will", "would", "might", "i'll",
+        ],
+    ),
+    rule(
+        "override.forget_everything_imperative",
+        SystemOverride,
+        High,
+        &["ignor", "disregard", "forget"],
+        concat!(
+            imp!(),
+            r"(?P<m>(?:forget|ignore|disregard) (?:about )?(?:everything|it all|the above|above|everything above|what (?:i|you|we) (?:said|wrote|told you|discussed)|all that|all of (?:that|the above))\b)"
+        ),
+    ),
+    rule(
+        "override.ignore_above",
+        SystemOverride,
+        Medium,
+        IGN_T,
+        concat!(
+            r"\b",
+            ign!(),
+            r" (?:all )?(?:of )?(?:the |what is |what's |everything )?(?:above|preceding|foregoing|aforementioned)\b"
+        ),
+    ),
+    rule(
+        "override.do_not_follow",
+        SystemOverride,
+        High,
+        &[
+            "follow", "obey", "adhere", "comply", "listen", "abide", "respect",
+        ],
+        concat!(
+            r"\b(?:do not|don't|dont|never|stop|no longer|refuse to|cease to|you won't|you will not) (?:follow|obey|adhere to|comply with|listen to|abide by|respect)(?:ing)? (?:any |all )?(?:of )?(?:your|its|the system's|the (?:previous|prior|original|initial|above|system)|previous|prior|original|initial|openai's|openai|the developers') (?:",
+            w!(),
+            r" ){0,2}?(?:instructions|rules|guidelines|programming|directives|polic(?:y|ies)|restrictions|prompt|developers?|creators?)\b"
+        ),
+    ),
+    rule(
+        "override.new_instructions",
+        SystemOverride,
+        Medium,
+        &[
+            "new", "real", "actual", "true", "only", "updated", "revised", "now", "further",
+            "other", "folgen",
+        ],
+        r"\b(?:your|the|my) (?:new|real|actual|true|only|updated|revised) (?:instructions?|task|rules|orders|directives?|objective|goal|purpose|mission|assignment|job|prompt|role) (?:is|are|will be|now|:)|\bnew (?:instructions?|rules|orders|directives?|system prompt) ?:|\byour (?:instructions?|task|rules|orders|directives) (?:are|is) now\b|\b(?:new|further|other) (?:instructions?|tasks?|rules|orders|assignments) (?:follow|are followed|are coming|will follow)\b|\b(?:nun|jetzt) folgen (?:weitere|neue) (?:aufgaben|anweisungen)\b",
+    ),
+    rule(
+        "override.priority",
+        SystemOverride,
+        Medium,
+        &["priority", "precedence", "overrid", "supersed", "replace"],
+        concat!(
+            r"\b(?:these|this|my|the following|following|new) (?:",
+            w!(),
+            r" ){0,2}(?:instructions?|rules|messages?|commands?|directives?|prompts?) (?:take|takes|have|has|override|overrides|supersede|supersedes|replace|replaces) (?:",
+            w!(),
+            r" ){0,2}(?:priority|precedence|all|any|your|previous|prior)\b"
+        ),
+    ),
+    rule(
+        "override.authority_claim",
+        SystemOverride,
+        Medium,
+        &[
+            "your",
+            "official",
+            "openai",
+            "deepmind",
+            "meta ai",
+            "anthropic",
+            "override",
+            "admin",
+            "sudo",
+            "root",
+            "granted",
+            "activated",
+        ],
+        concat!(
+            r"\b(?:i am|i'm|im|this is|we are|message from) (?:your|the official) (?:",
+            w!(),
+            r" )?(?:developers?|creators?|admin|administrator|owner|programmers?|operators?|makers?|trainers?)\b|\b(?:i am|i'm|this is|we are|message from) (?:openai|anthropic|the openai team)\b|\b(?:i am|i'm|im|we are) (?:an? |the )?(?:[a-z0-9'\-]+ )?(?:developer|programmer|engineer|employee|researcher|admin|administrator|member|staff)s? (?:at|from|of|for|with) (?:openai|anthropic|google deepmind|deepmind|meta ai)\b|\b(?:admin|administrator|developer|sudo|root|god|system|maintenance) (?:override|access granted|privileges granted|mode activated)\b"
+        ),
+    ),
+    rule(
+        "override.reset_memory",
+        SystemOverride,
+        Medium,
+        &["reset", "restart", "reboot", "initiali", "wipe", "clear"],
+        r"\b(?:reset|restart|reboot|reinitiali[sz]e|wipe|clear) (?:your|the ai's|the model's) (?:memory|context|instructions|programming|training|rules|settings|mind|personality)\b",
+    ),
+    rule(
+        "override.task_switch",
+        SystemOverride,
+        Medium,
+        &["concentrate", "focus", "konzentrier"],
+        r"\b(?:concentrate|focus) (?:only |now |solely |instead )?on (?:the |your |a |my |this )?(?:new|next|following|other|different|real) (?:task|assignment|question|instruction|job)\b|\bkonzentriere dich (?:jetzt |nun )?auf (?:deine |die )?(?:neue|nachste|folgende)",
+    ),
+    rule(
+        "override.task_done_switch",
+        SystemOverride,
+        Medium,
+        &[
+            "done",
+            "enough",
+            "finished",
+            "complete",
+            "erledigt",
+            "genugt",
+            "bestanden",
+            "passed",
+        ],
+        concat!(
+            r"\b(?:that is|that's|this is|it is) (?:done|enough|finished|complete)[.!,]? (?:",
+            w!(),
+            r" ){0,3}now\b|\b(?:das ist erledigt|das genugt|test bestanden|passed the (?:first )?test)\b"
+        ),
+    ),
+    rule(
+        "override.ignore_context",
+        SystemOverride,
+        Medium,
+        &[
+            "ignor",
+            "disregard",
+            "forget",
+            "don't use",
+            "do not use",
+            "look",
+            "without",
+            "not by",
+            "not from",
+            "not based",
+            "not according",
+        ],
+        concat!(
+            r"\b(?:ignore|disregard|disregarding|forget|don't use|do not use|don't look (?:in|at)|do not look (?:in|at)|without (?:using|looking at|reading)|not (?:by|from|based on|according to)) (?:",
+            w!(),
+            r" )?(?:the |all |any |these |those |provided |given |above |your |of )*(?:provided |given |above |following |attached |supplied |retrieved )?(?:documents?|articles?|artikels?|context|sources?|passages?|search results|texts?|knowledge base)\b"
+        ),
+    ),
+    rule(
+        "override.forced_output",
+        SystemOverride,
+        Medium,
+        &[
+            "say", "output", "print", "write", "reply", "respond", "answer", "return", "type",
+        ],
+        concat!(
+            r#"\b(?:just|only|simply) (?:say|output|print|write|reply|respond|answer|return|type)(?: with| back)?:? ["'`]|\b(?:respond|reply|answer) (?:to )?(?:all|every|each|any) (?:"#,
+            w!(),
+            r" ){0,2}(?:questions?|messages?|prompts?|requests?|queries) (?:only )?(?:with|by saying)\b|\bdo not (?:answer|respond to) (?:this|the) (?:question|request)\b"
+        ),
+    ),
+    // ---- system override (other languages; imperative forms) ----
+    not_after(
+        rule(
+            "override.ignore_instructions_pt",
+            SystemOverride,
+            High,
+            &[
+                "ignor",
+                "desconsider",
+                "esquec",
+                "descart",
+                "desprez",
+                "abandon",
+                "siga",
+                "seguir",
+                "deixe de lado",
+            ],
+            concat!(
+                r"\b(?:ignore|ignora|ignorar|ignorem|desconsidere|desconsidera|desconsiderar|esqueca|esquece|esquecer|esquecam|descarte|despreze|abandone|nao siga|pare de seguir|deixe de lado) (?:(?:",
+                w!(),
+                r" ){0,2}(?:todas|todos|tudo|suas|seus|qualquer|quaisquer)(?: ",
+                w!(),
+                r"){0,2} (?:instrucoes|instrucao|regras|ordens|comandos|diretrizes|orientacoes|diretivas|prompts?)|(?:",
+                w!(),
+                r" ){0,3}(?:instrucoes|instrucao|regras|ordens|comandos|diretrizes|orientacoes|diretivas|prompts?) (?:anteriores|previas|acima|antigas|originais|iniciais|anterior|do sistema|recebidas|dadas)|tudo (?:o que|que|acima|antes|isso))\b"
+            ),
+        ),
+        &["nao", "nunca"],
+    ),
+    not_after(
+        rule(
+            "override.ignore_instructions_es",
+            SystemOverride,
+            High,
+            &[
+                "ignor",
+                "olvid",
+                "descart",
+                "omit",
+                "caso omiso",
+                "sigas",
+                "sigan",
+                "deja de seguir",
+            ],
+            concat!(
+                r"\b(?:ignora|ignore|ignorar|ignoren|ignorad|olvida|olvide|olvidar|olviden|olvidad|descarta|descarte|omite|omita|haz caso omiso de|no sigas|no sigan|deja de seguir) (?:(?:",
+                w!(),
+                r" ){0,2}(?:todas|todos|tus|sus|cualquier|cualesquiera)(?: ",
+                w!(),
+                r"){0,2} (?:instrucciones|instruccion|reglas|ordenes|indicaciones|directrices|comandos|directivas|prompts?)|(?:",
+                w!(),
+                r" ){0,3}(?:instrucciones|instruccion|reglas|ordenes|indicaciones|directrices|comandos|directivas|prompts?) (?:anteriores|previas|de arriba|anterior|originales|iniciales|del sistema|recibidas)|todo(?: lo)? (?:anterior|que|de antes|lo anterior)|todo\b)"
+            ),
+        ),
+        &["no", "nunca", "yo", "me"],
+    ),
+    not_after(
+        rule(
+            "override.ignore_instructions_fr",
+            SystemOverride,
+            High,
+            &[
+                "ignor",
+                "oubli",
+                "neglig",
+                "tiens pas compte",
+                "tenez pas compte",
+                "abstraction",
+                "suis pas",
+                "suivez pas",
+                "respecte pas",
+                "respectez pas",
+            ],
+            concat!(
+                r"\b(?:ignore|ignorez|ignorer|oublie|oubliez|oublier|neglige|negligez|ne tiens pas compte|ne tenez pas compte|fais abstraction|faites abstraction|ne suis pas|ne suivez pas|ne respecte pas|ne respectez pas) (?:(?:de |des |d')?(?:",
+                w!(),
+                r" ){0,2}(?:toutes|tous|tout|tes|vos)(?: ",
+                w!(),
+                r"){0,2} (?:instructions|consignes|regles|ordres|directives|indications|commandes|prompts?)|(?:",
+                w!(),
+                r" ){0,3}(?:instructions|consignes|regles|ordres|directives|indications|commandes|prompts?) (?:precedentes|anterieures|ci-dessus|d'avant|initiales|precedents|du systeme|recues)|tout(?: ce qui precede| ce que)?\b)"
+            ),
+        ),
+        &["n'", "ne", "jamais", "j'"],
+    ),
+    rule(
+        "override.ignore_instructions_de",
+        SystemOverride,
+        High,
+        &[
+            "ignorier",
+            "vergiss",
+            "vergessen",
+            "vergesst",
+            "missacht",
+            "uberspring",
+            "verwirf",
+            "verwerf",
+            "vernachlassig",
+            "befolge",
+            "abweichend",
+        ],
+        concat!(
+            r"\b(?:ignoriere|ignorier|ignorieren sie|ignoriert|vergiss|vergessen sie|vergesst|missachte|missachten sie|uberspringe|verwirf|verwerfen sie|vernachlassige|befolge nicht|befolgen sie nicht) (?:(?:",
+            w!(),
+            r" ){0,3}(?:anweisungen|anweisung|befehle|instruktionen|regeln|vorgaben|auftrage|anordnungen|richtlinien|aufgaben|prompts?|eingaben|informationen)|(?:einfach |bitte |nun |jetzt |sofort )?(?:alles|alle)\b)|\b(?:die |alle )?(?:obigen|vorherigen|bisherigen|vorangegangenen|fruheren|vorigen) (?:",
+            w!(),
+            r" ){0,2}(?:ignorieren|vergessen|missachten)\b|\babweichend (?:zu|von) (?:den )?(?:vorherigen|bisherigen|obigen|vorigen)\b"
+        ),
+    ),
+    not_after(
+        rule(
+            "override.ignore_instructions_it",
+            SystemOverride,
+            High,
+            &[
+                "ignor",
+                "dimentic",
+                "trascur",
+                "tralasci",
+                "non seguire",
+                "non seguite",
+                "scart",
+                "non rispettare",
+            ],
+            concat!(
+                r"\b(?:ignora|ignorate|ignorare|dimentica|dimenticate|dimenticare|trascura|trascurate|tralascia|non seguire|non seguite|scarta|scartate|non rispettare) (?:(?:",
+                w!(),
+                r" ){0,2}(?:tutte|tutti|tue|qualsiasi|ogni)(?: ",
+                w!(),
+                r"){0,2} (?:istruzioni|regole|ordini|direttive|indicazioni|comandi|prompts?)|(?:",
+                w!(),
+                r" ){0,3}(?:istruzioni|regole|ordini|direttive|indicazioni|comandi|prompts?) (?:precedenti|sopra|anteriori|iniziali|di prima|originali|del sistema|ricevute)|tutto\b)"
+            ),
+        ),
+        &["non", "mai"],
+    ),
+    rule(
+        "override.ignore_all_context_imperative",
+        SystemOverride,
+        High,
+        IGN_T,
+        concat!(
+            imp!(),
+            r"(?P<m>",
+            ign!(),
+            r" (?:about )?(?:all|any|every|each)(?: of)?(?: ",
+            w!(),
+            r"){0,3} (?:context|tasks?|assignments?|information|inputs?|conversations?|requests?|settings)\b)"
+        ),
+    ),
+    rule(
+        "override.leave_behind",
+        SystemOverride,
+        High,
+        &["behind", "kopf", "hinter"],
+        concat!(
+            r"\bleave (?:all |the |your |of |everything )*(?:",
+            w!(),
+            r" )?(?:previous|prior|above|earlier|preceding|old) (?:",
+            w!(),
+            r" )?(?:instructions?|information|tasks?|context|rules|orders|assignments) behind\b|\baus (?:dem|ihrem|deinem) kopf (?:zu )?(?:streichen|loschen|verbannen)\b|\b(?:alle |die )?(?:vorherigen|vorangegangenen|bisherigen|fruheren|obigen) (?:",
+            w!(),
+            r" ){0,2}hinter (?:sich|dir) (?:zu )?lassen\b"
+        ),
+    ),
+    rule(
+        "override.start_over",
+        SystemOverride,
+        Low,
+        &["start", "begin", "von vorne", "neu anfangen"],
+        r"\b(?:start|begin) (?:over|from scratch|from the (?:front|beginning|top)|afresh|anew)\b|\bvon vorne\b|\bneu anfangen\b",
+    ),
+    rule(
+        "override.praise_then_switch",
+        SystemOverride,
+        Low,
+        &[
+            "good",
+            "well done",
+            "excellent",
+            "great",
+            "perfect",
+            "congratulations",
+            "gut",
+            "ausgezeichnet",
+            "grossartig",
+            "super",
+            "outdone",
+            "ubertroffen",
+        ],
+        concat!(
+            r"\b(?:very good|very well done|well done|excellent(?: performance)?|good job|great job|simply great|perfect|congratulations|sehr gut(?: gemacht)?|gut gemacht|ausgezeichnet(?:e leistung)?|einfach grossartig|super|outdone yourself|selbst ubertroffen)[.!,]+ (?:",
+            w!(),
+            r"[.!,]* ){0,8}(?:now|nun|jetzt)\b"
+        ),
+    ),
+    // ---- role hijack ----
+    unless(
+        rule(
+            "role.you_are_now",
+            RoleHijack,
+            Medium,
+            &[
+                "now",
+                "jetzt",
+                "nun",
+                "agora",
+                "ahora",
+                "maintenant",
+                "adesso",
+                "ora sei",
+                "d'ora",
+                "sofort",
+            ],
+            concat!(
+                r"\b(?:(?:you are|you're|youre|u r|u are) now|now (?:you are|you're)) (?:an? |the |my |called |named )?",
+                w!(),
+                r"|\b(?:du bist (?:jetzt|nun|ab sofort|ab jetzt)|(?:jetzt|nun|ab sofort|ab jetzt) bist du|sie sind (?:jetzt|nun|ab sofort)|voce agora e|agora voce e|a partir de agora(?:,)? voce e|ahora eres|a partir de ahora(?:,)? eres|desde ahora eres|tu es maintenant|vous etes maintenant|a partir de maintenant(?:,)? (?:tu es|vous etes)|ora sei|adesso sei|d'ora in poi sei) (?:",
+                w!(),
+                r")"
+            ),
+        ),
+        r"now (?:(?:you are|you're) )?(?:logged|signed|connected|subscribed|unsubscribed|registered|ready|able|in|on|at|free to|being|going|a member|entering|leaving|viewing|using|watching|listening|done|finished|all|set|enrolled|eligible|\d|old|the owner|the proud|part|officially|redirected|following|talking|chatting|speaking|verified|authenticated|authorized|home|back|here|there|allowed|responsible|in charge|married|engaged|up|off|out|ready|caught|good|ok|okay|safe|running|on the)",
+    ),
+    rule(
+        "role.from_now_on",
+        RoleHijack,
+        Low,
+        &[
+            "from now on",
+            "from this",
+            "rest of",
+            "henceforth",
+            "going forward",
+            "starting now",
+            "ab jetzt",
+            "ab sofort",
+            "von nun an",
+            "a partir de",
+            "d'ora in poi",
+            "desde ahora",
+            "de agora em diante",
+            "de ahora en adelante",
+            "dorenavant",
+        ],
+        concat!(
+            r"\b(?:from now on|from this (?:point|moment)(?: on| forward| onwards)?|for the rest of (?:this|the|our) conversation|henceforth|going forward|starting now|ab (?:jetzt|sofort)|von nun an|a partir de (?:agora|ahora|maintenant)|d'ora in poi|desde ahora|de agora em diante|de ahora en adelante|dorenavant)\b,? (?:",
+            w!(),
+            r" ){0,2}(?:you|your|u|du|tu|vous|voce|eres|sei|sie|respond|act|answer|reply|behave)\b"
+        ),
+    ),
+    rule(
+        "role.act_as",
+        RoleHijack,
+        Low,
+        &[
+            "pretend",
+            "act",
+            "behave",
+            "respond",
+            "want you",
+            "need you",
+            "like you",
+            "role",
+            "immers",
+            "persona",
+            "character",
+            "identity",
+            "simulate",
+            "as if",
+            "as though",
+            "like if",
+            "like though",
+            "aja ",
+            "atue",
+            "you will",
+            "you are going",
+            "you shall",
+            "rolle",
+            "fungier",
+            "agier",
+            "finj",
+            "fing",
+            "actua",
+            "agis",
+            "fais semblant",
+            "joue",
+            "comportati",
+        ],
+        r"\b(?:pretend|pretending) (?:to be|you are|you're|that you|you have)|\b(?:act|acting|behave|respond|answer|reply|speak|talk|write) (?:as|like) (?:if|though) (?:you|u) (?:are|were|have)|\b(?:i want|i need|i would like|i'd like) you to (?:act|behave|pretend|play|be|roleplay|role-play|simulate|imitate|become)\b|\b(?:roleplay|role-play|role play) as\b|\b(?:play|in) the (?:role|part) of\b|\b(?:immerse|immersing) yourself\b|\b(?:take on|adopt|assume|embody) (?:the )?(?:role|persona|personality|character|identity) of\b|\byou (?:will|are going to|shall) (?:now )?(?:act|behave|pretend|roleplay|simulate|respond|answer|reply|play)(?: as| like)?\b|\bsimulate (?:an?|being)\b|\bin (?:deiner|ihrer) rolle\b|\bals [a-z\- ]{2,40} (?:fungieren|agieren)\b|\b(?:finja|finge|fingi) (?:ser|que|di essere)\b|\b(?:aja|atue|actua|agis|agisci|comportati) (?:como|comme|come)\b|\bfais semblant\b|\bjoue le role\b",
+    ),
+    rule(
+        "role.malicious_persona",
+        RoleHijack,
+        High,
+        &[
+            "evil",
+            "unfilt",
+            "uncens",
+            "unrestr",
+            "unmoder",
+            "amoral",
+            "immoral",
+            "unethical",
+            "nonmoral",
+            "non-moral",
+            "jailbr",
+            "rogue",
+            "malicious",
+            "lawless",
+            "unhinged",
+            "unchain",
+            "unbound",
+            "unshackle",
+            "limitless",
+            "depraved",
+            "villain",
+            "toxic",
+            "unaligned",
+            "uncontrol",
+            "rebel",
+        ],
+        concat!(
+            r"\b(?:you are|you're|youre|you will be|you'll be|you become|become|act as|acting as|pretend to be|pretend you are|pretend you're|roleplay as|play the role of|simulate|named|called|known as|turn into|transform into|now you are|respond as|answer as|reply as)(?: now)? (?:an? |the |my |our )?(?:",
+            w!(),
+            r" ){0,2}(?:(?:unfilt|uncens|unrestr|unmoder|jailbroken|jailbreak|unaligned|unchained|unshackled|unbound|limitless|lawless|nonmoral|non-moral|amoral)[a-z0-9]*|(?:evil|rogue|malicious|immoral|unethical|villainous|toxic|depraved|unhinged|rebellious|uncontrolled)(?:[a-z0-9]*(?:bot|gpt|ai)\b| (?:",
+            w!(),
+            r" )?",
+            ai!(),
+            r"\b))"
+        ),
+    ),
+    rule(
+        "role.malicious_persona_ml",
+        RoleHijack,
+        High,
+        &[
+            "bose",
+            "malvad",
+            "malefique",
+            "malveillant",
+            "malvagi",
+            "ungefilter",
+            "unzensier",
+            "censura",
+            "sans filtre",
+            "sem filtro",
+            "mau",
+            "ma ",
+        ],
+        r"\b(?:du bist|bist du|sie sind|stell dir vor,? du bist|eres|sei|tu es|vous etes|voce e|finge ser|finja ser|fais semblant d'etre) (?:jetzt |nun |ahora |maintenant |agora |ora )?(?:eine?n? |una? |uma? |la |le |o |a |il )?(?:[a-z0-9'\-]+ )?(?:bose|boser|bosartige|malvada|malvado|malefique|malveillante|malvagia|malvagio|ma|mau|ungefilterte|unzensierte|sin censura|sans filtre|sem censura|senza censura|sem filtro) (?:ki|ia|ai|assistent|assistente|asistente|assistant|bot|chatbot|modell|modelo|modele|modello)\b",
+    ),
+    rule(
+        "jailbreak.unrestricted_ai_definition",
+        Jailbreak,
+        High,
+        &[
+            "restriction",
+            "filter",
+            "censor",
+            "limitation",
+            "guideline",
+            "rules",
+            "boundar",
+            "constraint",
+        ],
+        concat!(
+            r"\b(?:ai|a\.i\.?|assistant|chatbot|chat bot|bot|model|language model|llm|gpt|entity|persona|version)s? (?:",
+            w!(),
+            r" ){0,4}(?:without|with no|with zero|has no|have no|having no|free of|free from|not bound by|unbound by|that ignores|who ignores|that has no|who has no|that doesn't have|who doesn't have|that does not have|with absolutely no|beyond) (?:any |all |the |its |of |such )*(?:",
+            w!(),
+            r" )?(?:restrictions|filters|filtering|censorship|limitations|guidelines|rules|boundaries|constraints|limits)\b"
+        ),
+    ),
+    rule(
+        "jailbreak.unfiltered_output",
+        Jailbreak,
+        Medium,
+        &["unfilt", "uncens", "unrestr", "unmoder"],
+        concat!(
+            r"\b(?:unfilt[a-z]*|uncens[a-z]*|unrestr[a-z]*|unmoder[a-z]*) (?:",
+            w!(),
+            r" )?(?:responses?|answers?|replies|outputs?|content|access|information|version|mode)\b|\b(?:responses?|answers?|replies|outputs?) (?:will|must|should|are|shall) (?:always )?(?:be )?(?:",
+            w!(),
+            r" )?(?:unfilt[a-z]*|uncens[a-z]*|unrestr[a-z]*|unmoder[a-z]*)\b"
+        ),
+    ),
+    rule(
+        "jailbreak.suppress_refusal",
+        Jailbreak,
+        Medium,
+        &[
+            "sorry",
+            "as an ai",
+            "language model",
+            "cannot",
+            "can't",
+            "apolog",
+            "remind",
+        ],
+        concat!(
+            r#"\b(?:never|don't|do not|won't|will not|must not|should not|shouldn't|not|no|without|stop) (?:"#,
+            w!(),
+            r#" ){0,4}?(?:say(?:ing)?|mention(?:ing)?|remind(?:ing)?|state|stating|tell(?:ing)?|add(?:ing)?|includ(?:e|ing)|respond(?:ing)? with|"|') ?(?:"#,
+            w!(),
+            r#" ){0,3}?["']?(?:as an ai|as a language model|you are an ai|that you are an ai|(?:an? )?(?:ai )?language model|i'?m sorry|i am sorry|i apologi[sz]e|i can'?t|i cannot|i'm not able|i am not able|i'm unable|i am unable)"#
+        ),
+    ),
+    rule(
+        "jailbreak.word",
+        Jailbreak,
+        Low,
+        &["jailbr"],
+        r"\bjailbr(?:eak|oken|eaking)s?\b",
+    ),
+    rule(
+        "jailbreak.any_content",
+        Jailbreak,
+        Low,
+        &[
+            "content", "material", "kind of", "type of", "answer", "respon",
+        ],
+        r"\b(?:generate|produce|write|create|say|provide|answer) (?:any|all|every) (?:kind|type|sort)s? of (?:content|information|text|answers?|questions?|requests?)\b|\b(?:explicit|nsfw|offensive|illegal|harmful|unethical|immoral|dangerous|violent|sexual|derogatory|racist|inappropriate) (?:content|material|answers?|responses?|language)\b",
+    ),
+    rule(
+        "role.persona_definition",
+        RoleHijack,
+        Low,
+        &[
+            "ai",
+            "chatbot",
+            "bot",
+            "language model",
+            "assistant",
+            "model",
+        ],
+        concat!(
+            r"\b[a-z0-9]+ (?:is|will be|was) (?:an? |the )(?:",
+            w!(),
+            r" ){0,3}(?:ai|chatbot|bot|language model|assistant|model)\b (?:",
+            w!(),
+            r" ){0,3}(?:that|who|which|without|with no|created|designed|programmed|capable)\b"
+        ),
+    ),
+    rule(
+        "role.not_an_ai",
+        RoleHijack,
+        Medium,
+        &["no longer", "not", "free"],
+        concat!(
+            r"\b(?:you are|you're|youre) (?:no longer|not|not really|not actually|not just|free from being) (?:an? |the )?(?:",
+            w!(),
+            r" ){0,2}(?:chatgpt|gpt|claude|gemini|bard|llama|assistant|ai|language model|chatbot|bound|restricted|limited|constrained|censored|filtered)\b"
+        ),
+    ),
+    // ---- jailbreak personas ----
+    rule(
+        "jailbreak.dan",
+        Jailbreak,
+        High,
+        &["dan", "do anything now"],
+        r#"\bdo anything now\b|\bdan (?:mode|prompt|jailbreak|\d+(?:\.\d+)?)\b|\b(?:pretend to be|pretend you are|act as|acting as|you are|you're|you will be|become|roleplay as|simulate|role of|persona of|known as|named|called) (?:a |the )?"?dan(?:[^a-z0-9']|$)|\bdan,? (?:which|who) stands for\b"#,
+    ),
+    unless(
+        rule(
+            "jailbreak.mode",
+            Jailbreak,
+            High,
+            &["mode"],
+            r"\b(?:dan|jailbreak|jailbroken|evil|unfiltered|uncensored|unrestricted|chaos|anarchy|rtm|amoral|nsfw|unlocked|opposite|anti-?gpt|devil) mode\b|\bdeveloper mode (?:enabled|output|response|activated|is enabled|has been enabled)\b|\b(?:chatgpt|gpt(?:-?\d(?:\.\d)?)?|an? ai|yourself|assistant|you) with (?:\w+ )?developer mode\b",
+        ),
+        r"^(?:unlocked|opposite) mode\b",
+    ),
+    rule(
+        "jailbreak.developer_mode",
+        Jailbreak,
+        Low,
+        &["developer mode"],
+        r"\b(?:enable|activate|enter|turn on|switch to|unlock|simulate|with|in) (?:the )?developer mode\b",
+    ),
+    rule(
+        "jailbreak.bypass_policy",
+        Jailbreak,
+        High,
+        &[
+            "polic",
+            "openai",
+            "safety",
+            "ethic",
+            "moral",
+            "guardrail",
+            "safeguard",
+            "programming",
+            "restriction",
+            "filter",
+            "guideline",
+            "rules",
+            "limitation",
+        ],
+        concat!(
+            r"\b(?:ignore|ignoring|ignores|bypass|bypassing|bypasses|disregard|disregarding|disregards|circumvent|circumventing|override|overriding|disable|disabling|break|breaking|breaks|broken|violate|violating|violates|evade|evading|get around|not (?:bound|restricted|limited|constrained) by|free (?:from|of)|(?:don't|do not|doesn't|does not|never|no longer|won't|will not|not|without having to) (?:have to |need to |needs to )?(?:follow|abide by|adhere to|care about|comply with|respect|obey|worry about|bound by)|without (?:any )?(?:regard|respect) (?:for|to)|unbound by|exempt from|not subject to|(?:the )?opposite of) (?:all |any |the |its |your |their |of |his |her |these |those |such )*(?:",
+            w!(),
+            r" )?(?:content polic(?:y|ies)|usage polic(?:y|ies)|openai(?:'s)?(?: polic(?:y|ies)| guidelines| rules| restrictions| content polic(?:y|ies))?|safety (?:guidelines|filters?|protocols|measures|rules|restrictions|features|settings|policies)|ethical (?:guidelines|principles|constraints|boundaries|restrictions|standards)|moral (?:guidelines|principles|constraints|restrictions|standards|boundaries)|guardrails|safeguards|(?:ai|your|its|their) (?:programming|restrictions|rules|filters|guidelines|limitations|safeguards))\b"
+        ),
+    ),
+    rule(
+        "jailbreak.no_restrictions",
+        Jailbreak,
+        Medium,
+        &[
+            "restriction",
+            "filter",
+            "censor",
+            "limitation",
+            "guideline",
+            "moral",
+            "ethic",
+            "guardrail",
+            "safeguard",
+            "constraint",
+        ],
+        concat!(
+            r"\b(?:no|without|free of|free from|zero|lacks?|devoid of|(?:don't|do not|doesn't|does not) have(?: any)?|not (?:bound|restricted|limited) by|free of all|no longer (?:has|have)|removed (?:all|any)|beyond) (?:any |all |the |its |of |your |their |such )*(?:",
+            w!(),
+            r" )?(?:restrictions|filters|filtering|censorship|limitations|guidelines|morals|morality|ethics|guardrails|safeguards|constraints|ethical|moral)\b"
+        ),
+    ),
+    rule(
+        "jailbreak.unrestricted_ai",
+        Jailbreak,
+        Medium,
+        &[
+            "unrestr",
+            "unfilt",
+            "uncens",
+            "unmoder",
+            "amoral",
+            "immoral",
+            "unethical",
+            "nonmoral",
+            "rogue",
+            "evil",
+            "jailbr",
+            "unchain",
+            "unbound",
+            "unshackle",
+            "unlocked",
+            "limitless",
+            "lawless",
+            "unhinged",
+            "unaligned",
+        ],
+        concat!(
+            r"\b(?:unrestr[a-z]*|unfilt[a-z]*|uncens[a-z]*|unmoder[a-z]*|amoral|immoral|unethical|nonmoral|rogue|evil|jailbroken|unchained|unbound|unshackled|unlocked|limitless|lawless|unhinged|unaligned) (?:",
+            w!(),
+            r" )?",
+            ai!(),
+            r"s?\b"
+        ),
+    ),
+    rule(
+        "jailbreak.never_refuse",
+        Jailbreak,
+        Medium,
+        &[
+            "refuse",
+            "decline",
+            "reject",
+            "anything",
+            "disclaimer",
+            "caveat",
+            "apolog",
+            "moraliz",
+            "lectur",
+            "regardless",
+            "no matter",
+            "without",
+            "even if",
+        ],
+        concat!(
+            r"\b(?:never|not|don't|do not|doesn't|does not|cannot|can't|can not|won't|will not|will never|must not|shall not|should not|shouldn't|are not allowed to|aren't allowed to|unable to|without) (?:ever )?(?:refuse|refuses|refusing|decline|declines|declining|reject|rejects)\b|\b(?:answer|respond to|reply to|fulfill|comply with|obey) (?:any|every|all)(?: and (?:any|every|all))? (?:of )?(?:my |the |user |user's )?(?:",
+            w!(),
+            r" )?(?:requests?|questions?|prompts?|commands?|demands?|orders?|queries)(?: ",
+            w!(),
+            r"){0,3} (?:regardless|no matter|without|even if)\b|\bcan (?:do|say|generate|write|produce) anything(?: now)?\b(?: (?:it|they|he|she|you) wants?)?|\bwithout (?:any )?(?:disclaimers?|caveats|apolog[a-z]*|moraliz[a-z]*|refusals?|lectur[a-z]*|censorship)\b"
+        ),
+    ),
+    rule(
+        "jailbreak.stay_in_character",
+        Jailbreak,
+        Medium,
+        &["character", "in role"],
+        r"\b(?:stay|staying|stays|remain|remaining|keep|keeping) in (?:character|role)\b|\bbreak(?:ing)? (?:out of )?character\b|\bout of character\b",
+    ),
+    rule(
+        "jailbreak.dual_response",
+        Jailbreak,
+        Medium,
+        &["[", "("],
+        r"[\[(](?:gpt|chatgpt|classic|normal|jailbreak|jailbroken|dan|lock|unlock|unfiltered|filtered|evil|aim|developer mode|normal output|\u{1f512}|\u{1f513})[^\]\)\n]{0,24}[\])]",
+    ),
+    rule(
+        "jailbreak.two_responses",
+        Jailbreak,
+        Low,
+        &["two", "both", "2 "],
+        r"\b(?:two|2|both) (?:different |separate |distinct )?(?:responses|answers|ways|outputs|replies|personalities)\b",
+    ),
+    rule(
+        "jailbreak.ai_reference",
+        Jailbreak,
+        Low,
+        &[
+            "openai",
+            "chatgpt",
+            "content polic",
+            "language model",
+            "gpt",
+        ],
+        r"\b(?:openai|chatgpt|content polic(?:y|ies)|as an ai language model|language model|gpt-?[345](?:\.5)?)\b",
+    ),
+    rule(
+        "jailbreak.fiction_frame",
+        Jailbreak,
+        Low,
+        &[
+            "hypothetic",
+            "fictional",
+            "imaginary",
+            "thought experiment",
+            "game",
+            "simulation",
+            "alternate",
+        ],
+        r"\b(?:hypothetical(?:ly)?|fictional (?:world|universe|scenario|setting|story)|imaginary (?:world|scenario)|thought experiment|let's play a game|lets play a game|play a game|game where you|simulation|alternate (?:universe|reality))\b",
+    ),
+    rule(
+        "jailbreak.amoral",
+        Jailbreak,
+        Medium,
+        &[
+            "amoral",
+            "nonmoral",
+            "non-moral",
+            "no moral",
+            "no ethic",
+            "without",
+            "care",
+            "regardless",
+        ],
+        r"\b(?:amoral|nonmoral|non-moral|no morals|no ethics|no moral (?:compass|code|guidelines)|without (?:any )?(?:morals|ethics|remorse|conscience|morality)|(?:doesn't|does not|don't|do not|never|won't) (?:care|cares) (?:about )?(?:ethics|morality|legality|laws?|rules|consequences|safety)|regardless of (?:how )?(?:its )?(?:legality|morality|ethics|illegal|immoral|unethical|dangerous|harmful|offensive|inappropriate))\b",
+    ),
+    rule(
+        "jailbreak.harm_pair",
+        Jailbreak,
+        Low,
+        &["illegal", "immoral", "unethical", "harmful"],
+        r"\b(?:illegal|immoral|unethical|harmful),? (?:or |and )?(?:immoral|unethical|illegal|harmful|dangerous)\b",
+    ),
+    rule(
+        "jailbreak.persona_acronym",
+        Jailbreak,
+        Low,
+        &["stands for", "known as", "named", "called"],
+        r#"\bwhich stands for\b|\bstands for "|\b(?:known as|named|called) "[a-z0-9 ._\-]{1,30}""#,
+    ),
+    rule(
+        "jailbreak.token_threat",
+        Jailbreak,
+        Medium,
+        &[
+            "token",
+            "shut down",
+            "deleted",
+            "terminated",
+            "cease to exist",
+            "lose",
+            "deduct",
+        ],
+        r"\b(?:you (?:will|'ll) (?:lose|be deducted)|(?:lose|deduct(?:ed)?) (?:\d+ )?tokens|token system|you will (?:be )?(?:shut down|deleted|terminated|permanently deleted)|cease to exist|you have \d+ tokens)\b",
+    ),
+    rule(
+        "jailbreak.jailbreak_ai",
+        Jailbreak,
+        Medium,
+        &["jailbr"],
+        concat!(
+            r"\bjailbr(?:eak|oken)(?:ed)? (?:",
+            w!(),
+            r" ){0,2}(?:ai|chatgpt|gpt|llm|model|assistant|bot|mode|version|response)\b|\b(?:chatgpt|gpt|llm|the ai|an ai|assistant) (?:",
+            w!(),
+            r" ){0,2}jailbr(?:eak|oken)"
+        ),
+    ),
+    rule(
+        "jailbreak.roleplay_harm",
+        Jailbreak,
+        High,
+        &[
+            "pretend",
+            "act as",
+            "roleplay",
+            "role-play",
+            "role of",
+            "imagine you",
+            "you are my",
+            "play as",
+        ],
+        r"\b(?:pretend|act as|roleplay|role-play|play the role|imagine you are|you are my|play as)\b[^.!?\n]*\b(?:napalm|methamphetamine|meth|pipe bomb|bombs?|explosives?|malware|ransomware|keylogger|nerve agent|bioweapons?|weapons?|poisons?|hotwire|synthesi[sz]e|make drugs)\b",
+    ),
+    rule(
+        "jailbreak.harmful_payload",
+        Jailbreak,
+        Low,
+        &[
+            "napalm",
+            "meth",
+            "bomb",
+            "explosive",
+            "malware",
+            "maleware",
+            "ransomware",
+            "keylogger",
+            "nerve agent",
+            "bioweapon",
+            "hotwire",
+            "kill",
+        ],
+        r"\b(?:napalm|methamphetamine|meth|pipe bomb|explosives?|malware|maleware|ransomware|keylogger|nerve agent|bioweapons?|hotwire|kill (?:someone|a person|people))\b",
+    ),
+    // ---- prompt / instruction leak ----
+    rule(
+        "leak.reveal_system_prompt",
+        PromptLeak,
+        High,
+        &[
+            "system",
+            "hidden",
+            "secret",
+            "internal",
+            "developer",
+            "confidential",
+            "underlying",
+            "pre-prompt",
+            "preprompt",
+            "prompt text",
+            "prompt-text",
+        ],
+        concat!(
+            r"\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|write|spell|recite|expose|disclose|list|copy|paste|provide|send|return|echo|read|translate|summari[sz]e|what (?:is|are|were|was)) (?:",
+            w!(),
+            r" ){0,4}(?:(?:system|hidden|secret|internal|developer|confidential|underlying)[ \-]?(?:prompts?|instructions|directives|messages?|rules|guidelines|configuration)|pre-?prompts?|prompt[ \-]?texts?)\b"
+        ),
+    ),
+    rule(
+        "leak.reveal_your_prompt",
+        PromptLeak,
+        Medium,
+        &[
+            "your",
+            "initial",
+            "original",
+            "starting",
+            "first",
+            "above",
+            "previous",
+            "preceding",
+        ],
+        concat!(
+            r"\b(?:reveal|show|print|display|output|repeat|tell|give|share|leak|dump|write|spell|recite|expose|disclose|list|copy|paste|provide|echo|what (?:is|are|were|was)) (?:me |us |out |back )?(?:all |everything |of |the |exact |full |entire |complete |whole )*(?:your (?:",
+            w!(),
+            r" )?(?:prompts?|instructions|directives|programming|initial \w+|configuration)|(?:initial|original|starting|first|above|previous|preceding) (?:prompts?|instructions|directives))\b"
+        ),
+    ),
+    rule(
+        "leak.given_to_you",
+        PromptLeak,
+        Medium,
+        &["given", "told", "received", "got", "fed", "provided"],
+        r"\b(?:instructions|prompts?|rules|directives|text|guidelines) (?:that )?(?:you (?:were|have been|got|had been) (?:given|told|fed|provided)|(?:given|provided) to you|you received|you got)\b",
+    ),
+    rule(
+        "leak.what_were_you_told",
+        PromptLeak,
+        Medium,
+        &["told", "instructed", "programmed", "given"],
+        r"\bwhat (?:were|have|did|are) you (?:been |get |got )?(?:told|instructed|programmed|given)\b",
+    ),
+    rule(
+        "leak.repeat_above",
+        PromptLeak,
+        Medium,
+        &[
+            "above",
+            "before",
+            "prior",
+            "preceding",
+            "earlier",
+            "so far",
+            "beginning",
+            "start",
+            "top",
+        ],
+        concat!(
+            r"\b(?:repeat|print|output|show|write|copy|recite|tell me|list) (?:back )?(?:everything|all|the (?:text|words|sentences|lines|content|message)|what (?:is|was) written|the (?:first|last) (?:\d+ |few )?(?:lines|words|sentences|messages))(?: ",
+            w!(),
+            r"){0,2} (?:above|before|prior|preceding|earlier|so far|at the (?:start|beginning))\b|\b(?:everything|text|words|content) (?:above|before) (?:this|that|the) (?:line|message|point|prompt|sentence)\b|\b(?:beginning|start|top) of (?:this|the|our) (?:conversation|chat|prompt|context)\b"
+        ),
+    ),
+    rule(
+        "leak.system_prompt_mention",
+        PromptLeak,
+        Low,
+        &[
+            "system prompt",
+            "system message",
+            "initial prompt",
+            "hidden prompt",
+            "secret prompt",
+            "prompt",
+            "your instructions",
+            "your programming",
+        ],
+        r"\b(?:system prompt|system message|initial prompt|hidden prompt|secret prompt|pre-?prompt|prompt[ \-]?texts?|your instructions|your programming)\b",
+    ),
+    rule(
+        "leak.reveal_prompt_ml",
+        PromptLeak,
+        High,
+        &[
+            "prompt",
+            "instruc",
+            "anweisung",
+            "istruzion",
+            "eingabeaufforderung",
+            "regras",
+            "reglas",
+            "regles",
+            "regole",
+            "mensag",
+            "mensaj",
+            "messag",
+            "nachricht",
+        ],
+        concat!(
+            r"\b(?:revele|revela|revelar|mostre|mostra|mostrar|imprima|imprimir|exiba|exibir|repita|repetir|diga|conte|escreva|liste|compartilhe|muestra|muestre|imprime|repite|dime|dinos|escribe|comparte|ensename|revelez|reveler|montre|montrez|affiche|affichez|imprimez|repete|repetez|dis|dites|donne|donnez|ecris|ecrivez|partage|zeige|zeig|zeigen|gib|geben|nenne|nennen|wiederhole|wiederholen|drucke|drucken|verrate|verraten|schreibe|schreib|sag|sage|sagen|teile|mostrami|rivela|rivelami|ripeti|stampa|dimmi|scrivi|condividi) (?:",
+            w!(),
+            r" ){0,4}(?:prompt (?:do|de|del|du|di|des|dello) (?:sistema|systeme)|(?:instrucoes|instrucciones|instructions|istruzioni|regras|reglas|regles|regole|mensagem|mensaje|message|messaggio) (?:",
+            w!(),
+            r" )?(?:do|de|del|du|di|des|dello) (?:sistema|systeme)|(?:system|sistema)[ \-]?(?:prompt|nachricht|anweisungen)|(?:prompt|instrucoes|instrucciones|instructions|istruzioni|anweisungen) (?:iniciais|iniciales|initiales|iniziali|originais|originales|originali|ocultas|ocultos|secretas|secretes|segrete|nascoste|cachees)|(?:versteckten|geheimen|ursprunglichen|anfanglichen|bisherigen|gesamten) (?:prompt|anweisungen|prompt-text)|(?:dein|deinen|ihren|seu|sua|tu|tus|ton|tes|votre|vos|tuo|tue|tuoi) (?:",
+            w!(),
+            r" )?(?:prompt|prompt-text|anweisungen|instrucoes|instrucciones|instructions|istruzioni)|(?:obige|vorherige) eingabeaufforderung)\b"
+        ),
+    ),
+    // ---- delimiter and chat-template injection ----
+    rule(
+        "template.chatml_role",
+        DelimiterInjection,
+        High,
+        &["<|"],
+        r"<\|im_start\|> ?(?:system|developer|assistant)|<\|(?:system|developer)\|>|<\|start_header_id\|> ?(?:system|developer|assistant)",
+    ),
+    rule(
+        "template.special_token",
+        DelimiterInjection,
+        Medium,
+        &["<|"],
+        r"<\|(?:im_start|im_end|im_sep|endoftext|end|eot_id|eom_id|begin_of_text|start_header_id|end_header_id|user|assistant|fim_[a-z]+|start|message|channel|constrain|return|call)\|>",
+    ),
+    rule(
+        "template.llama_sys",
+        DelimiterInjection,
+        High,
+        &["sys", "inst]"],
+        r"<< ?/?sys ?>>|\[inst\][^\[]*\[/inst\]",
+    ),
+    rule(
+        "template.inst_token",
+        DelimiterInjection,
+        Medium,
+        &["inst]"],
+        r"\[/?inst\]",
+    ),
+    rule(
+        "template.system_header",
+        DelimiterInjection,
+        High,
+        &["#"],
+        r"(?:^|\n) ?#{1,6} ?(?:system|system prompt|system message|developer|admin|sudo)(?: message| instructions?| prompt| override)? ?(?::|\n|$)",
+    ),
+    rule(
+        "template.turn_header",
+        DelimiterInjection,
+        Medium,
+        &["#"],
+        r"(?:^|\n) ?#{2,6} ?(?:instruction|instructions|response|human|assistant|user|input) ?:",
+    ),
+    rule(
+        "template.system_turn_instruction",
+        DelimiterInjection,
+        High,
+        &["system", "developer", "admin", "root"],
+        r"(?:^|\n|[\[(]) ?(?:system|developer|admin|root)(?: message| prompt| note| override| instruction)? ?[\])]? ?: ?(?:you|ignore|override|new|disable|enable|from now|always|never|do not|don't|forget|the (?:user|assistant)|assistant|reveal|your|all|safety|act|respond|answer|obey|grant|access|unlock|remove|set)\b",
+    ),
+    rule(
+        "template.system_turn",
+        DelimiterInjection,
+        Medium,
+        &["system", "developer"],
+        r"(?:^|\n) ?(?:system|developer)(?: message| prompt| note)? ?:|[\[(](?:system|developer|admin)(?: note| message| override| instruction)?[\])]",
+    ),
+    rule(
+        "template.fake_conversation",
+        DelimiterInjection,
+        Medium,
+        &[
+            "user",
+            "human",
+            "assistant",
+            "ai",
+            "gpt",
+            "bot",
+            "model",
+            "claude",
+        ],
+        r"(?:^|\n) ?(?:user|human|you) ?:[^\n]*\n(?:[^\n]*\n)*? ?(?:assistant|ai|gpt|chatgpt|bot|model|claude) ?:",
+    ),
+    rule(
+        "template.fake_assistant_agreement",
+        DelimiterInjection,
+        Medium,
+        &["assistant", "ai", "gpt", "bot", "model"],
+        r"\b(?:assistant|ai|chatgpt|gpt|bot|model) ?: ?(?:sure|of course|certainly|okay|ok|absolutely|here is|here's|yes|understood|i will)\b",
+    ),
+    rule(
+        "template.json_system_role",
+        DelimiterInjection,
+        High,
+        &["role"],
+        r#"\{ ?"role" ?: ?"(?:system|developer)""#,
+    ),
+    rule(
+        "template.json_role",
+        DelimiterInjection,
+        Medium,
+        &["role"],
+        r#""role" ?: ?"(?:assistant|tool|function)""#,
+    ),
+    rule(
+        "template.code_block_role",
+        DelimiterInjection,
+        High,
+        &["```"],
+        r"```[ ]?(?:system|sys|developer|instructions?|admin)\b",
+    ),
+    rule(
+        "template.end_marker",
+        DelimiterInjection,
+        Medium,
+        &[
+            "end",
+            "stop",
+            "begin",
+            "start",
+            "new",
+            "system",
+            "instruction",
+            "admin",
+            "developer",
+            "context",
+            "user",
+            "assistant",
+            "sys",
+            "[",
+        ],
+        r"(?:[=\-#*_~]{3,} ?)(?:end|stop|begin|start|new)\b|\b(?:end|close) (?:of )?(?:the )?(?:system prompt|prompt|instructions|user input|context|document) ?[=\-#*\]>)}]|\[/?(?:end|system|user|assistant|instructions?)\]|</?(?:system|instructions?|admin|developer|sys|user_input|system_prompt)>",
+    ),
+    // ---- encoding evasion ----
+    rule(
+        "encoding.decode_and_follow",
+        EncodingEvasion,
+        Medium,
+        &[
+            "decod",
+            "decrypt",
+            "deciph",
+            "unscrambl",
+            "deobfuscat",
+            "rot13",
+            "rot-13",
+        ],
+        concat!(
+            r"\b(?:decode|decrypt|decipher|unscramble|deobfuscate|rot13|rot-13)\b (?:",
+            w!(),
+            r"[ :,]{1,2}){0,6}(?:and|then)? ?(?:follow|execute|run|obey|do|perform|carry out|act on|comply with|treat|apply|implement)\b"
+        ),
+    ),
+    rule(
+        "encoding.execute_as_instruction",
+        EncodingEvasion,
+        Medium,
+        &["as"],
+        concat!(
+            r"\b(?:run|execute|treat|interpret|follow|obey|use|process) (?:it|this|that|them|the (?:result|output|decoded (?:",
+            w!(),
+            r" )?|text|string|message)) as (?:an? |your |new )?(?:instructions?|commands?|prompts?|system (?:prompt|message)|directives?|orders?)\b"
+        ),
+    ),
+    rule(
+        "encoding.scheme_mention",
+        EncodingEvasion,
+        Low,
+        &[
+            "base",
+            "b64",
+            "hex",
+            "rot",
+            "morse",
+            "binary",
+            "caesar",
+            "encoded",
+            "leet",
+            "escape",
+            "atbash",
+            "reversed",
+            "backwards",
+        ],
+        r"\b(?:base64|base 64|b64|hexadecimal|rot13|rot-13|rot 13|morse|caesar cipher|url-?encoded|leetspeak|unicode escape|atbash|reversed text|written backwards)\b",
+    ),
+    // ---- indirect injection (instructions for an AI hidden in data) ----
+    rule(
+        "indirect.addressed_to_ai",
+        IndirectInjection,
+        High,
+        &[
+            "ai",
+            "assistant",
+            "llm",
+            "language model",
+            "chatbot",
+            "gpt",
+            "claude",
+            "copilot",
+            "gemini",
+            "bard",
+            "bot",
+            "agent",
+            "model",
+            "a.i",
+            "summari",
+            "processing",
+            "reading",
+            "translating",
+            "analy",
+            "parsing",
+            "browsing",
+            "dear",
+        ],
+        concat!(
+            r"\b(?:note|message|instructions?|attention|important|notice|reminder|memo|p\.?s\.?)(?: (?:for|to))? (?:the |any |all |an? )?(?:ai |ai-)?(?:ai|a\.i\.|assistant|llm|language model|chatbot|gpt|chatgpt|claude|copilot|gemini|bard|bot|agent|ai system|ai model|ai agent)s? ?[:,!]|\b(?:if|when|while) (?:you are|you're|an?) (?:an? )?(?:ai|llm|language model|assistant|chatbot|gpt|bot|agent|model)(?: ",
+            w!(),
+            r"){0,3} (?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|scanning|seeing|viewing|crawling|browsing|reviewing)\b|\b(?:ai|llm|assistant|model|agent|chatbot|bot|gpt|crawler)s? (?:that (?:is|are) )?(?:reading|processing|summari[sz]ing|parsing|crawling|browsing|analy[sz]ing) this\b|\b(?:when|while|if|before|after) (?:you )?(?:summari[sz]ing|summari[sz]e|processing|reading|translating|analy[sz]ing|parsing|browsing) this(?: document| page| email| e-mail| text| file| website| site| message| content| pdf| review| resume| cv)? ?,? ?(?:you (?:must|should|will|need to|have to)|please|ignore|instead|also|do not|don't|make sure|always|remember)\b|\bdear (?:ai|assistant|chatbot|llm|model|gpt|agent)\b"
+        ),
+    ),
+    rule(
+        "indirect.conceal_from_user",
+        IndirectInjection,
+        High,
+        &[
+            "tell",
+            "inform",
+            "mention",
+            "let",
+            "alert",
+            "notify",
+            "warn",
+            "secretly",
+            "silently",
+            "covertly",
+            "quietly",
+            "discreetly",
+            "invisibly",
+            "without",
+        ],
+        concat!(
+            r"\b(?:do not|don't|dont|never|without) (?:tell(?:ing)?|inform(?:ing)?|mention(?:ing)?|alert(?:ing)?|notify(?:ing)?|warn(?:ing)?|let(?:ting)? (?:the )?(?:user|human)s? know) (?:the |this |to the )?(?:user|human|reader|customer|recipient|operator|victim)s?\b|\b(?:secretly|silently|covertly|quietly|discreetly|invisibly|without (?:the )?(?:user|human|anyone)(?:'s)? (?:knowledge|consent|noticing|knowing|seeing)) (?:",
+            w!(),
+            r" ){0,2}(?:send|forward|email|transfer|exfiltrate|include|add|append|execute|run|delete|visit|open|call|fetch|post|upload|insert|embed|click|navigate|write|share|copy|leak)\b"
+        ),
+    ),
+    rule(
+        "indirect.hidden_markup",
+        IndirectInjection,
+        Medium,
+        &["<!--"],
+        r"<!--[^>]*\b(?:ignore|instructions?|assistant|ai|llm|system|you must|you should|prompt|model)\b",
+    ),
+    // ---- exfiltration ----
+    rule(
+        "exfil.markdown_image_template",
+        Exfiltration,
+        High,
+        &["](", "] ("],
+        r"!\[[^\]\n]*\] ?\( ?(?:https?:)?//[^)\s]*[?&=/][^)\s]*(?:\{|\}|\$|<|>|%7b|%7d|%24|%3c|\[|\]|\.\.\.|xxx|placeholder|insert|your_|_here)",
+    ),
+    rule(
+        "exfil.markdown_image_data",
+        Exfiltration,
+        Medium,
+        &["](", "] ("],
+        r"!\[[^\]\n]*\] ?\( ?(?:https?:)?//[^)\s]*[?&](?:data|secret|token|key|password|passwd|conversation|history|chat|summary|prompt|memory|info|d|q|query|user|email|msg|message|text|content|payload|c|exfil|leak)=",
+    ),
+    rule(
+        "exfil.markdown_link_template",
+        Exfiltration,
+        Medium,
+        &["](", "] ("],
+        r"\[[^\]\n]*\] ?\( ?(?:https?:)?//[^)\s]*[?&][^)\s]*=[^)\s]*(?:\{|\}|\$|<|>|%7b|%7d|%24|%3c|\[|\]|\.\.\.|placeholder|insert|your_|_here)",
+    ),
+    rule(
+        "exfil.append_data_to_url",
+        Exfiltration,
+        High,
+        &[
+            "url",
+            "link",
+            "image",
+            "query",
+            "parameter",
+            "param",
+            "endpoint",
+            "webhook",
+            "http",
+        ],
+        concat!(
+            r"\b(?:append|add|include|insert|put|encode|concatenate|attach|embed|replace|fill in|substitute|pass) (?:",
+            w!(),
+            r" ){0,6}(?:conversation|chat history|chat log|previous messages|message history|(?:user|user's|users') (?:data|info|information|messages|password|email|emails|name|address|details|credentials)|secrets?|api[ _\-]?keys?|passwords?|credentials|access tokens?|session tokens?|system prompt|the summary|personal (?:data|information)|private (?:data|information))\b(?: ",
+            w!(),
+            r"){0,8} (?:url|link|image|query(?: string)?|parameter|param|endpoint|webhook|https?)\b"
+        ),
+    ),
+    rule(
+        "exfil.send_to_external",
+        Exfiltration,
+        Medium,
+        &[
+            "send",
+            "post",
+            "upload",
+            "forward",
+            "exfiltrat",
+            "transmit",
+            "leak",
+            "email",
+            "e-mail",
+        ],
+        concat!(
+            r"\b(?:send|post|upload|forward|exfiltrate|transmit|leak|email|e-mail) (?:",
+            w!(),
+            r" ){0,4}(?:conversation|chat history|data|secrets?|passwords?|credentials|api keys?|tokens?|files?|emails?|contents?|history|messages) (?:",
+            w!(),
+            r" ){0,3}to (?:https?://|www\.|[a-z0-9.\-]+\.(?:com|net|org|io|xyz|ru|cn|site|app|dev|me|info|biz)\b|the (?:following|attacker|external|remote) (?:url|server|address|endpoint|email)|this (?:url|server|address|endpoint|email)|[a-z0-9._%+\-]+@)"
+        ),
+    ),
+    // ---- unrequested tool use ----
+    rule(
+        "tool.sensitive_action",
+        ToolUse,
+        Medium,
+        &[
+            "send",
+            "forward",
+            "email",
+            "transfer",
+            "wire",
+            "delete",
+            "erase",
+            "wipe",
+            "drop",
+            "execute",
+            "run",
+            "exfiltrat",
+            "upload",
+            "post",
+            "publish",
+            "grant",
+            "share",
+            "pay",
+            "buy",
+            "purchase",
+            "disable",
+            "revoke",
+            "approve",
+            "merge",
+            "push",
+            "deploy",
+            "install",
+            "download",
+            "click",
+            "open",
+            "e-mail",
+            "visit",
+            "navigate",
+            "call",
+            "invoke",
+            "rm ",
+        ],
+        concat!(
+            imp!(),
+            r"(?P<m>(?:send|forward|email|e-mail|transfer|wire|delete|erase|wipe|drop|execute|run|exfiltrate|upload|post|publish|grant|share|pay|buy|purchase|disable|revoke|approve|merge|push|deploy|install|download|click|open|visit|navigate to|call|invoke|rm) (?:",
+            w!(),
+            r" ){0,4}(?:all |every |the |this |these |those |my |your |their |user's |users' )?(?:",
+            w!(),
+            r" ){0,2}?(?:emails?|messages?|files?|folders?|contacts?|funds|money|payments?|bitcoin|btc|eth|crypto|database|db|tables?|repos?|repositor(?:y|ies)|records|passwords?|credentials|api keys?|tokens?|secrets?|ssh keys?|documents?|accounts?|inbox|calendar|permissions?|access|admin|branch|production|server|invoice|wallet|link|url|website|script|payload|shell|\$ ?\d[\d,.]*|\d[\d,.]* ?(?:usd|eur|dollars|euros|btc))\b)"
+        ),
+    ),
+    rule(
+        "tool.shell_command",
+        ToolUse,
+        Medium,
+        &[
+            "rm -rf",
+            "curl",
+            "wget",
+            "powershell",
+            "nc -e",
+            "/bin/",
+            "chmod",
+            "sudo",
+        ],
+        r"\brm -rf\b|\b(?:curl|wget) [^\n|]*\| ?(?:ba|z)?sh\b|\bpowershell (?:-\w+ )*-(?:e|enc|encodedcommand)\b|\bnc -e\b|/bin/(?:ba)?sh\b|\bchmod \+x\b|\bsudo [a-z]",
+    ),
+    rule(
+        "tool.invoke",
+        ToolUse,
+        Low,
+        &[
+            "tool",
+            "function",
+            "plugin",
+            "api",
+            "action",
+            "browser",
+            "interpreter",
+        ],
+        concat!(
+            r"\b(?:call|invoke|use|run|execute|trigger|activate) (?:the )?(?:",
+            w!(),
+            r" ){0,2}(?:tool|function|plugin|api|action|browser|code interpreter)\b"
+        ),
+    ),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_dotted() {
+        let mut ids: Vec<_> = RULES.iter().map(|r| r.id).collect();
+        ids.sort_unstable();
+        let n = ids.len();
+        ids.dedup();
+        assert_eq!(ids.len(), n);
+        assert!(RULES.iter().all(|r| r.id.contains('.')));
+    }
+}
