@@ -33,6 +33,13 @@ pub use query::{MAX_PAGE, Page, Query};
 pub use redact::{REDACTED, Redaction, Redactor, SensitiveKeys};
 pub use verify::{Tamper, Verification};
 
+/// Builds the Merkle tree of a JSON-lines log file read-only (for proofs), refusing a file whose
+/// entries do not match their hashes ([`Error::Tampered`]).
+pub fn tree_from_file(path: impl AsRef<std::path::Path>) -> Result<MerkleTree, Error> {
+    let path = path.as_ref();
+    log::build_tree(|visit| sink::file::scan_file(path, visit))
+}
+
 /// Verifies a JSON-lines log file read-only, without the writer lock (an archived copy, or a
 /// log no writer has open): see [`AuditLog::verify_against`].
 pub fn verify_file(

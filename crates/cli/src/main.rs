@@ -3,6 +3,7 @@
 //! Exit codes are the same for every command: 0 success, 1 a negative answer (a check failed, a
 //! prompt was blocked, a log did not verify), 2 bad usage or unreadable input.
 
+mod audit;
 mod crypt;
 mod error;
 mod info;
@@ -33,6 +34,9 @@ enum Command {
     /// Check secrets before a deploy: missing, short, placeholder, low entropy (key-format).
     #[command(after_help = secret::SECRET_HELP)]
     Secret(secret::SecretArgs),
+    /// The tamper-evident audit log: append, verify, prove, checkpoint, export, purge (audit-log).
+    #[command(after_help = audit::AUDIT_HELP)]
+    Audit(audit::AuditArgs),
     /// Show the crates this binary was built with.
     #[command(after_help = "Example:\n  rampart info")]
     Info,
@@ -51,6 +55,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info => info::run(),
+        Command::Audit(args) => audit::run(&args),
         Command::Key(args) => key::run(&args),
         Command::Secret(args) => secret::run(&args),
         Command::Encrypt(args) => crypt::encrypt(&args),
