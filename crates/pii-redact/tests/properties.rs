@@ -1,0 +1,137 @@
+//! Properties: no panic on any input; redaction is idempotent; the output holds none of the
+//! detected values; streaming in any chunking equals one-shot redaction; spans sit on char
+//! boundaries; reversible placeholders restore the original.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use pii_redact::{HashKey, Mode, Redactor};
+use proptest::prelude::*;
+
+const VALUES: &[&str] = &[
+    "alice@example.com",
+    "bob.smith+tag@mail.example.co.uk",
+    "529.982.247-25",
+    "52998224725",
+    "11.222.333/0001-81",
+    "4111 1111 1111 1111",
+    "3782 822463 10005",
+    "+55 11 99999-9999",
+    "(555) 123-4567",
+    "123-45-6789",
+    "192.168.0.1",
+    "2001:db8::1",
+    "GB82 WEST 1234 5698 7654 32",
+    "AKIAIOSFODNN7EXAMPLE",
+    "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",
+    "sk_live_abcdefghijklmnop1234567890",
+];
+
+const FILLER: &[&str] = &[
+    " ",
+    ", ",
+    " and ",
+    "\n",
+    " é ",
+    " 日本語 ",
+    ". ",
+    " call ",
+    " ; ",
+    " (",
+    ") ",
+];
+
+fn mixed() -> impl Strategy<Value = String> {
+    prop::collection::vec((0..VALUES.len(), 0..FILLER.len()), 0..8).prop_map(|parts| {
+        let mut s = String::from("x ");
+        for (v, f) in parts {
+            s.push_str(VALUES[v]);
+            s.push_str(FILLER[f]);
+        }
+        s
+    })
+}
+
+fn texty() -> impl Strategy<Value = String> {
+    prop_oneof![
+        any::<String>(),
+        "[0-9 .()+/@:=a-zA-Z_-]{0,80}",
+        "[0-9\u{200b}\u{202e} -]{0,40}",
+        mixed(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn never_panics_and_spans_are_char_aligned(text in texty()) {
+        let r = Redactor::new();
+        let mut last = 0;
+        for f in r.detect(&text) {
+            prop_assert!(f.start >= last && f.start < f.end && f.end <= text.len());
+            prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+            last = f.end;
+        }
+        let masked = Redactor::builder().mode(Mode::Mask).build().unwrap().redact(&text);
+        let hashed = Redactor::builder()
+            .mode(Mode::Hash)
+            .hash_key(HashKey::new(b"0123456789abcdef0123").unwrap())
+            .build()
+            .unwrap()
+            .redact(&text);
+        prop_assert!(masked.len() < text.len() * 4 + 64 && hashed.len() < text.len() * 8 + 64);
+    }
+
+    #[test]
+    fn redact_is_idempotent(text in texty()) {
+        let r = Redactor::new();
+        let once = r.redact(&text);
+        prop_assert_eq!(r.redact(&once), once);
+    }
+
+    #[test]
+    fn output_holds_no_detected_value(text in mixed()) {
+        let r = Redactor::new();
+        let (out, findings) = r.redact_with_findings(&text);
+        prop_assert_eq!(findings.len(), r.detect(&text).len());
+        for f in &findings {
+            prop_assert!(!out.contains(f.value(&text)), "{:?} still in {:?}", f.value(&text), out);
+        }
+        for v in VALUES {
+            if text.contains(v) {
+                prop_assert!(!out.contains(v), "{:?} missed in {:?}", v, out);
+            }
+        }
+    }
+
+    #[test]
+    fn streaming_equals_one_shot(text in mixed(), sizes in prop::collection::vec(1usize..40, 1..50)) {
+        let r = Redactor::new();
+        let mut s = r.stream();
+        let mut out = String::new();
+        let mut i = 0;
+        let mut k = 0;
+        while i < text.len() {
+            let mut j = (i + sizes[k % sizes.len()]).min(text.len());
+            while !text.is_char_boundary(j) {
+                j += 1;
+            }
+            out.push_str(&s.push(&text[i..j]));
+            i = j;
+            k += 1;
+        }
+        out.push_str(&s.finish());
+        prop_assert_eq!(out, r.redact(&text));
+    }
+
+    #[test]
+    fn reversible_round_trip(text in mixed()) {
+        let r = Redactor::new();
+        let (out, mapping) = r.redact_reversible(&text);
+        prop_assert_eq!(mapping.restore(&out), text);
+    }
+}
