@@ -192,8 +192,9 @@ pub struct StreamDecryptor<R: Read> {
     prefix: [u8; PREFIX_LEN],
     aad: Vec<u8>,
     chunk_size: usize,
-    /// Ciphertext read ahead: up to one sealed chunk plus one byte.
+    /// Ciphertext read ahead: up to one sealed chunk plus one byte (`ct_len` of them valid).
     ct: Vec<u8>,
+    ct_len: usize,
     /// The current chunk's plaintext and how much of it was handed out.
     pt: Vec<u8>,
     pos: usize,
@@ -295,7 +296,8 @@ impl<R: Read> StreamDecryptor<R> {
             prefix,
             aad: chunk_aad(&head, context),
             chunk_size,
-            ct: Vec::with_capacity(chunk_size + TAG_LEN + 1),
+            ct: vec![0; chunk_size + TAG_LEN + 1],
+            ct_len: 0,
             pt: Vec::with_capacity(chunk_size + TAG_LEN),
             pos: 0,
             counter: 0,
@@ -305,22 +307,13 @@ impl<R: Read> StreamDecryptor<R> {
 
     /// Fills `ct` up to one sealed chunk plus one byte, or to the end of the input.
     fn fill(&mut self) -> Result<bool, Error> {
-        let want = self.chunk_size + TAG_LEN + 1;
-        while self.ct.len() < want {
-            let start = self.ct.len();
-            self.ct.resize(want, 0);
-            let slot = self.ct.get_mut(start..).unwrap_or_default();
+        while self.ct_len < self.ct.len() {
+            let slot = self.ct.get_mut(self.ct_len..).unwrap_or_default();
             match self.inner.read(slot) {
-                Ok(0) => {
-                    self.ct.truncate(start);
-                    return Ok(true);
-                }
-                Ok(n) => self.ct.truncate(start + n),
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => self.ct.truncate(start),
-                Err(e) => {
-                    self.ct.truncate(start);
-                    return Err(io_err(&e));
-                }
+                Ok(0) => return Ok(true),
+                Ok(n) => self.ct_len += n,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(io_err(&e)),
             }
         }
         Ok(false)
@@ -341,7 +334,7 @@ impl<R: Read> StreamDecryptor<R> {
         let chunk = u64::from(self.counter);
         if eof {
             // Whatever is left is the final chunk.
-            let len = self.ct.len();
+            let len = self.ct_len;
             if len < TAG_LEN {
                 return Err(Error::Truncated { chunk });
             }
@@ -355,7 +348,7 @@ impl<R: Read> StreamDecryptor<R> {
                     Error::ChunkTampered { chunk }
                 });
             }
-            self.ct.clear();
+            self.ct_len = 0;
             self.done = true;
         } else {
             if self.open(sealed_len, false).is_err() {
@@ -368,7 +361,8 @@ impl<R: Read> StreamDecryptor<R> {
                     Error::ChunkTampered { chunk }
                 });
             }
-            self.ct.drain(..sealed_len);
+            self.ct.copy_within(sealed_len..self.ct_len, 0);
+            self.ct_len -= sealed_len;
             self.counter = self.counter.checked_add(1).ok_or(Error::StreamTooLong)?;
         }
         self.pos = 0;
@@ -487,6 +481,47 @@ mod tests {
         let mut appended = exact.clone();
         appended.extend_from_slice(&exact[h2 + c..]);
         assert_eq!(open(&appended), Err(Error::TrailingData));
+    }
+
+    /// Hands out at most 7 bytes per read, and an `Interrupted` error now and then.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        calls: usize,
+    }
+
+    impl Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            self.calls += 1;
+            if self.calls % 5 == 0 {
+                return Err(io::ErrorKind::Interrupted.into());
+            }
+            let n = self.data.len().min(out.len()).min(1 + self.calls % 7);
+            out[..n].copy_from_slice(&self.data[..n]);
+            self.data = &self.data[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn short_reads_and_small_output_buffers() {
+        let data: Vec<u8> = (0..1000u32).map(|i| (i * 7) as u8).collect();
+        let (sealed, _) = seal(&data, 64);
+        let reader = Trickle {
+            data: &sealed,
+            calls: 0,
+        };
+        let mut dec = StreamDecryptor::new(&kek(), &Context::NONE, reader).unwrap();
+        let mut out = Vec::new();
+        let mut buf = [0u8; 13];
+        loop {
+            match dec.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => out.extend_from_slice(&buf[..n]),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => panic!("{e}"),
+            }
+        }
+        assert_eq!(out, data);
     }
 
     #[test]

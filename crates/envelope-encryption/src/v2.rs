@@ -632,6 +632,13 @@ mod tests {
     }
 
     #[test]
+    fn cipher_is_shareable_across_threads() {
+        fn assert_send_sync<T: Send + Sync>() {}
+        assert_send_sync::<Cipher>();
+        assert_send_sync::<KeyRing>();
+    }
+
+    #[test]
     fn shortest_value_length_matches_the_docs() {
         let c = Cipher::new(ring(1, &[], 1));
         assert_eq!(c.encrypt("", &Context::NONE).unwrap().len(), 48);
