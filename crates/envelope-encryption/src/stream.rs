@@ -492,7 +492,7 @@ mod tests {
     impl Read for Trickle<'_> {
         fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
             self.calls += 1;
-            if self.calls % 5 == 0 {
+            if self.calls.is_multiple_of(5) {
                 return Err(io::ErrorKind::Interrupted.into());
             }
             let n = self.data.len().min(out.len()).min(1 + self.calls % 7);
