@@ -10,6 +10,8 @@ mod idempotency;
 mod limiter;
 mod persist;
 mod retry;
+#[cfg(feature = "sqlite")]
+mod sqlite;
 
 pub use breaker::{
     Admission, BreakerConfig, BreakerConfigBuilder, BreakerRegistry, BreakerRegistryBuilder,
@@ -33,6 +35,8 @@ pub use persist::{BreakerSnapshot, MemoryStateStore, PersistedState, StateStore}
 pub use retry::{
     GaveUp, Jitter, RetryBudget, RetryDecision, RetryError, RetryPolicy, RetryPolicyBuilder,
 };
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStateStore;
 
 use std::time::Duration;
 
