@@ -9,6 +9,8 @@ mod headers;
 mod idempotency;
 mod limiter;
 mod persist;
+#[cfg(feature = "redis")]
+mod redis_store;
 mod retry;
 #[cfg(feature = "sqlite")]
 mod sqlite;
@@ -32,6 +34,8 @@ pub use limiter::{
     ShedReason,
 };
 pub use persist::{BreakerSnapshot, MemoryStateStore, PersistedState, StateStore};
+#[cfg(feature = "redis")]
+pub use redis_store::{RedisBegin, RedisIdempotencyStore, RedisRunGuard, RedisWaiter};
 pub use retry::{
     GaveUp, Jitter, RetryBudget, RetryDecision, RetryError, RetryPolicy, RetryPolicyBuilder,
 };

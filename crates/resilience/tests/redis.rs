@@ -1,0 +1,133 @@
+//! The Redis idempotency store against a real server (`RAMPART_REDIS_URL`; skipped when unset).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+#![cfg(feature = "redis")]
+
+use std::time::Duration;
+
+use resilience::{Error, Fingerprint, IdempotencyConfig, RedisBegin, RedisIdempotencyStore};
+
+struct Cleanup {
+    url: String,
+    prefix: String,
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let client = redis::Client::open(self.url.as_str()).unwrap();
+        let mut c = client.get_connection().unwrap();
+        let keys: Vec<String> = redis::cmd("KEYS")
+            .arg(format!("{}*", self.prefix))
+            .query(&mut c)
+            .unwrap();
+        for k in keys {
+            let _: i64 = redis::cmd("DEL").arg(k).query(&mut c).unwrap();
+        }
+    }
+}
+
+fn setup() -> Option<(RedisIdempotencyStore, RedisIdempotencyStore, Cleanup)> {
+    let Ok(url) = std::env::var("RAMPART_REDIS_URL") else {
+        println!("skipped: RAMPART_REDIS_URL not set");
+        return None;
+    };
+    let mut r = [0u8; 8];
+    getrandom::fill(&mut r).unwrap();
+    let prefix = format!("rampart-test:resilience:{}:", u64::from_le_bytes(r));
+    let cfg = IdempotencyConfig::builder()
+        .ttl(Duration::from_secs(60))
+        .lease(Duration::from_secs(30))
+        .build()
+        .unwrap();
+    // Two stores: two gateway instances sharing one Redis.
+    let a = RedisIdempotencyStore::open(&url, &prefix, cfg.clone())
+        .unwrap()
+        .with_poll_interval(Duration::from_millis(5));
+    let b = RedisIdempotencyStore::open(&url, &prefix, cfg)
+        .unwrap()
+        .with_poll_interval(Duration::from_millis(5));
+    Some((a, b, Cleanup { url, prefix }))
+}
+
+fn fp(s: &str) -> Fingerprint {
+    Fingerprint::of(&[b"tenant-1", s.as_bytes()])
+}
+
+#[test]
+fn first_runs_duplicates_replay_across_instances_and_conflicts_are_errors() {
+    let Some((a, b, _cleanup)) = setup() else {
+        return;
+    };
+    let RedisBegin::Run(g) = a.begin("k1", fp("req")).unwrap() else {
+        panic!("first must run")
+    };
+    assert_eq!(
+        b.begin("k1", fp("other")).unwrap_err(),
+        Error::IdempotencyConflict
+    );
+    let waiter_result = std::thread::scope(|s| {
+        let h = s.spawn(|| match b.begin("k1", fp("req")).unwrap() {
+            RedisBegin::Wait(w) => w.wait(Duration::from_secs(5)),
+            other => panic!("expected to wait, got {other:?}"),
+        });
+        std::thread::sleep(Duration::from_millis(50));
+        assert!(g.complete(b"200 hello").unwrap());
+        h.join().unwrap()
+    });
+    assert_eq!(waiter_result.unwrap(), b"200 hello");
+    match b.begin("k1", fp("req")).unwrap() {
+        RedisBegin::Replay(body) => assert_eq!(body, b"200 hello"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        a.begin("k1", fp("other")).unwrap_err(),
+        Error::IdempotencyConflict
+    );
+}
+
+#[test]
+fn abandoned_runner_releases_waiters() {
+    let Some((a, b, _cleanup)) = setup() else {
+        return;
+    };
+    let RedisBegin::Run(g) = a.begin("k2", fp("req")).unwrap() else {
+        panic!()
+    };
+    let RedisBegin::Wait(w) = b.begin("k2", fp("req")).unwrap() else {
+        panic!()
+    };
+    drop(g);
+    assert_eq!(
+        w.wait(Duration::from_secs(5)).unwrap_err(),
+        Error::Abandoned
+    );
+    let RedisBegin::Run(g2) = b.begin("k2", fp("req")).unwrap() else {
+        panic!("key is free")
+    };
+    g2.release().unwrap();
+}
+
+#[test]
+fn waiter_times_out_and_invalid_keys_are_refused() {
+    let Some((a, b, _cleanup)) = setup() else {
+        return;
+    };
+    let RedisBegin::Run(_g) = a.begin("k3", fp("req")).unwrap() else {
+        panic!()
+    };
+    let RedisBegin::Wait(w) = b.begin("k3", fp("req")).unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        w.wait(Duration::from_millis(30)).unwrap_err(),
+        Error::WaitTimeout
+    );
+    assert_eq!(
+        a.begin("bad key", fp("req")).unwrap_err(),
+        Error::InvalidIdempotencyKey
+    );
+}
