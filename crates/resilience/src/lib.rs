@@ -55,6 +55,22 @@ pub fn backoff_bound(base: Duration, cap: Duration, attempt: u32) -> Duration {
 mod tests {
     use super::*;
 
+    fn send_sync<T: Send + Sync>() {}
+
+    #[test]
+    fn shared_types_are_send_and_sync() {
+        send_sync::<CircuitBreaker>();
+        send_sync::<BreakerRegistry>();
+        send_sync::<Permit>();
+        send_sync::<RetryPolicy>();
+        send_sync::<IdempotencyStore<Vec<u8>>>();
+        send_sync::<RunGuard<Vec<u8>>>();
+        send_sync::<Waiter<Vec<u8>>>();
+        send_sync::<ConcurrencyLimiter>();
+        send_sync::<InFlight>();
+        send_sync::<Error>();
+    }
+
     #[test]
     fn doubles_then_caps() {
         let base = Duration::from_millis(100);
