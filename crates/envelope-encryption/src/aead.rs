@@ -7,6 +7,7 @@
 //! [`crate::Cipher`] (random nonces, key ids, context binding) unless you are implementing a
 //! protocol that fixes its own nonces.
 
+use aes_gcm::aead::inout::InOutBuf;
 use aes_gcm::aead::{AeadInOut, KeyInit};
 use aes_gcm::aes::Aes256;
 use aes_gcm::{AesGcm, Nonce, Tag};
@@ -78,6 +79,64 @@ impl Aes256Gcm {
                 what: "message too long for AES-GCM",
             })?;
         buffer.extend_from_slice(tag.as_slice());
+        Ok(())
+    }
+
+    /// Out of place: seals `plaintext` into `out`, which must be exactly
+    /// `plaintext.len() + TAG_LEN` bytes (`ciphertext || tag`). One pass, no copy.
+    pub fn seal_into(
+        &self,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        plaintext: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        let (body, tag_out) =
+            out.split_at_mut_checked(plaintext.len())
+                .ok_or(Error::Malformed {
+                    what: "output buffer has the wrong length",
+                })?;
+        if tag_out.len() != TAG_LEN {
+            return Err(Error::Malformed {
+                what: "output buffer has the wrong length",
+            });
+        }
+        let buf = InOutBuf::new(plaintext, body).map_err(|_| Error::Malformed {
+            what: "output buffer has the wrong length",
+        })?;
+        let tag = self
+            .inner
+            .encrypt_inout_detached(&Nonce::from(*nonce), aad, buf)
+            .map_err(|_| Error::Malformed {
+                what: "message too long for AES-GCM",
+            })?;
+        tag_out.copy_from_slice(tag.as_slice());
+        Ok(())
+    }
+
+    /// Out of place: authenticates `ciphertext || tag` and decrypts it into `out`, which must be
+    /// exactly `sealed.len() - TAG_LEN` bytes. On failure `out` is zeroed and
+    /// [`Error::Decrypt`] returned.
+    pub fn open_into(
+        &self,
+        nonce: &[u8; NONCE_LEN],
+        aad: &[u8],
+        sealed: &[u8],
+        out: &mut [u8],
+    ) -> Result<(), Error> {
+        let split = sealed.len().checked_sub(TAG_LEN).ok_or(Error::Decrypt)?;
+        let (body, tag) = sealed.split_at(split);
+        let tag = Tag::<aes_gcm::aead::consts::U16>::try_from(tag).map_err(|_| Error::Decrypt)?;
+        let buf = InOutBuf::new(body, out).map_err(|_| Error::Malformed {
+            what: "output buffer has the wrong length",
+        })?;
+        let result = self
+            .inner
+            .decrypt_inout_detached(&Nonce::from(*nonce), aad, buf, &tag);
+        if result.is_err() {
+            out.fill(0);
+            return Err(Error::Decrypt);
+        }
         Ok(())
     }
 
@@ -161,5 +220,23 @@ mod tests {
             Err(Error::Decrypt)
         );
         assert_eq!(format!("{cipher:?}"), "Aes256Gcm([redacted])");
+        let mut out = vec![0u8; 5 + TAG_LEN];
+        cipher.seal_into(&nonce, b"ad", b"hello", &mut out).unwrap();
+        assert_eq!(out, sealed);
+        let mut back = [0u8; 5];
+        cipher.open_into(&nonce, b"ad", &out, &mut back).unwrap();
+        assert_eq!(&back, b"hello");
+        assert!(cipher.open_into(&nonce, b"x", &out, &mut back).is_err());
+        assert_eq!(back, [0; 5]);
+        assert!(
+            cipher
+                .seal_into(&nonce, b"", b"hello", &mut [0u8; 20])
+                .is_err()
+        );
+        assert!(
+            cipher
+                .open_into(&nonce, b"ad", &out, &mut [0u8; 4])
+                .is_err()
+        );
     }
 }

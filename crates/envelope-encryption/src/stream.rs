@@ -89,6 +89,8 @@ pub struct StreamEncryptor<W: Write> {
     aad: Vec<u8>,
     chunk_size: usize,
     buf: Vec<u8>,
+    /// One sealed chunk (`chunk_size + TAG_LEN` bytes).
+    sealed: Vec<u8>,
     counter: u32,
 }
 
@@ -137,16 +139,31 @@ impl<W: Write> StreamEncryptor<W> {
             prefix,
             aad: chunk_aad(&head, context),
             chunk_size,
-            buf: Vec::with_capacity(chunk_size + TAG_LEN),
+            buf: Vec::with_capacity(chunk_size),
+            sealed: vec![0; chunk_size + TAG_LEN],
             counter: 0,
         })
     }
 
     fn emit(&mut self, last: bool) -> Result<(), Error> {
-        let n = nonce(&self.prefix, self.counter, last);
-        self.gcm.seal_in_place(&n, &self.aad, &mut self.buf)?;
-        self.inner.write_all(&self.buf).map_err(|e| io_err(&e))?;
+        let plaintext = core::mem::take(&mut self.buf);
+        let result = self.seal_chunk(&plaintext, last);
+        self.buf = plaintext;
         self.buf.clear();
+        result
+    }
+
+    /// Seals `plaintext` (at most one chunk) straight into the output buffer and writes it.
+    fn seal_chunk(&mut self, plaintext: &[u8], last: bool) -> Result<(), Error> {
+        let n = nonce(&self.prefix, self.counter, last);
+        let out = self
+            .sealed
+            .get_mut(..plaintext.len() + TAG_LEN)
+            .ok_or(Error::Malformed {
+                what: "chunk larger than the chunk size",
+            })?;
+        self.gcm.seal_into(&n, &self.aad, plaintext, out)?;
+        self.inner.write_all(out).map_err(|e| io_err(&e))?;
         if !last {
             self.counter = self.counter.checked_add(1).ok_or(Error::StreamTooLong)?;
         }
@@ -165,6 +182,13 @@ impl<W: Write> Write for StreamEncryptor<W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
         if data.is_empty() {
             return Ok(0);
+        }
+        // More than a chunk at hand and nothing buffered: the first chunk is certainly not the
+        // last, seal it straight from the caller's slice (no copy).
+        if self.buf.is_empty() && data.len() > self.chunk_size {
+            let chunk = data.get(..self.chunk_size).unwrap_or_default();
+            self.seal_chunk(chunk, false)?;
+            return Ok(self.chunk_size);
         }
         // A full chunk is sealed as non-final only once more data arrives, so the final
         // chunk is never empty unless the whole stream is.
@@ -197,6 +221,7 @@ pub struct StreamDecryptor<R: Read> {
     ct_len: usize,
     /// The current chunk's plaintext and how much of it was handed out.
     pt: Vec<u8>,
+    pt_len: usize,
     pos: usize,
     counter: u32,
     done: bool,
@@ -298,7 +323,8 @@ impl<R: Read> StreamDecryptor<R> {
             chunk_size,
             ct: vec![0; chunk_size + TAG_LEN + 1],
             ct_len: 0,
-            pt: Vec::with_capacity(chunk_size + TAG_LEN),
+            pt: vec![0; chunk_size],
+            pt_len: 0,
             pos: 0,
             counter: 0,
             done: false,
@@ -320,11 +346,14 @@ impl<R: Read> StreamDecryptor<R> {
     }
 
     fn open(&mut self, len: usize, last: bool) -> Result<(), Error> {
-        self.pt.clear();
-        self.pt
-            .extend_from_slice(self.ct.get(..len).unwrap_or_default());
+        self.pt_len = 0;
         let n = nonce(&self.prefix, self.counter, last);
-        self.gcm.open_in_place(&n, &self.aad, &mut self.pt)
+        let sealed = self.ct.get(..len).ok_or(Error::Decrypt)?;
+        let out_len = len.checked_sub(TAG_LEN).ok_or(Error::Decrypt)?;
+        let out = self.pt.get_mut(..out_len).ok_or(Error::Decrypt)?;
+        self.gcm.open_into(&n, &self.aad, sealed, out)?;
+        self.pt_len = out_len;
+        Ok(())
     }
 
     /// Decrypts the next chunk into `pt`.
@@ -341,7 +370,7 @@ impl<R: Read> StreamDecryptor<R> {
             if self.open(len, true).is_err() {
                 // Sealed as non-final: the file was cut after it.
                 let cut = len == sealed_len && self.open(len, false).is_ok();
-                self.pt.clear();
+                self.pt_len = 0;
                 return Err(if cut {
                     Error::Truncated { chunk: chunk + 1 }
                 } else {
@@ -354,7 +383,7 @@ impl<R: Read> StreamDecryptor<R> {
             if self.open(sealed_len, false).is_err() {
                 // The final chunk followed by more bytes: data was appended.
                 let appended = self.open(sealed_len, true).is_ok();
-                self.pt.clear();
+                self.pt_len = 0;
                 return Err(if appended {
                     Error::TrailingData
                 } else {
@@ -372,13 +401,13 @@ impl<R: Read> StreamDecryptor<R> {
 
 impl<R: Read> Read for StreamDecryptor<R> {
     fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
-        while self.pos >= self.pt.len() {
+        while self.pos >= self.pt_len {
             if self.done || out.is_empty() {
                 return Ok(0);
             }
             self.next_chunk()?;
         }
-        let available = self.pt.get(self.pos..).unwrap_or_default();
+        let available = self.pt.get(self.pos..self.pt_len).unwrap_or_default();
         let n = available.len().min(out.len());
         if let (Some(dst), Some(src)) = (out.get_mut(..n), available.get(..n)) {
             dst.copy_from_slice(src);
