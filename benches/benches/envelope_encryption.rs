@@ -1,0 +1,144 @@
+//! envelope-encryption against raw `aes-gcm` calls in the same run.
+//!
+//! `cargo bench -p rampart-benches --bench envelope_encryption -- --warm-up-time 1 --measurement-time 3`
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+use std::io::Write;
+
+use aes_gcm::aead::{Aead, KeyInit};
+use aes_gcm::{Aes256Gcm as RawGcm, Nonce};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use envelope_encryption::stream::StreamEncryptor;
+use envelope_encryption::{Cipher, Context, KeyRing, LocalKek, SecretKey, V1Cipher};
+
+const SIZES: [(usize, &str); 3] = [(64, "64B"), (1024, "1KiB"), (1 << 20, "1MiB")];
+
+fn seal(c: &mut Criterion) {
+    let key = [7u8; 32];
+    let raw = RawGcm::new(&key.into());
+    let ring = KeyRing::builder()
+        .primary(1, SecretKey::from_bytes(key))
+        .build()
+        .unwrap();
+    let cipher = Cipher::new(ring);
+    let v1 = V1Cipher::from_derived_key(&SecretKey::from_bytes(key));
+    let ctx = Context::new("providers", "api_key", "42");
+
+    let mut group = c.benchmark_group("envelope_encryption/encrypt");
+    for (size, label) in SIZES {
+        let data = vec![0x61u8; size];
+        let text = String::from_utf8(data.clone()).unwrap();
+        group.throughput(Throughput::Bytes(size as u64));
+        // Peer: one aes-gcm call, caller-chosen nonce, binary output.
+        group.bench_with_input(BenchmarkId::new("raw_aes_gcm", label), &data, |b, d| {
+            let nonce = Nonce::from([1u8; 12]);
+            b.iter(|| raw.encrypt(&nonce, black_box(d.as_slice())).unwrap());
+        });
+        // Peer as a correct caller must use it: a fresh OS-random nonce per message.
+        group.bench_with_input(
+            BenchmarkId::new("raw_aes_gcm_getrandom_nonce", label),
+            &data,
+            |b, d| {
+                b.iter(|| {
+                    let mut n = [0u8; 12];
+                    getrandom::fill(&mut n).unwrap();
+                    raw.encrypt(&Nonce::from(n), black_box(d.as_slice()))
+                        .unwrap()
+                });
+            },
+        );
+        // Ours, binary form: getrandom nonce, key id, context AAD, 33 bytes of framing.
+        group.bench_with_input(
+            BenchmarkId::new("v2_binary_encrypt", label),
+            &data,
+            |b, d| {
+                b.iter(|| cipher.encrypt_to_binary(black_box(d), &ctx).unwrap());
+            },
+        );
+        // Ours: random nonce from getrandom, key id, context AAD, base64url string.
+        group.bench_with_input(BenchmarkId::new("v2_encrypt", label), &text, |b, t| {
+            b.iter(|| cipher.encrypt(black_box(t), &ctx).unwrap());
+        });
+        group.bench_with_input(BenchmarkId::new("v1_encrypt", label), &text, |b, t| {
+            b.iter(|| v1.encrypt(black_box(t)).unwrap());
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("envelope_encryption/decrypt");
+    for (size, label) in SIZES {
+        let data = vec![0x61u8; size];
+        let text = String::from_utf8(data.clone()).unwrap();
+        group.throughput(Throughput::Bytes(size as u64));
+        let nonce = Nonce::from([1u8; 12]);
+        let sealed = raw.encrypt(&nonce, data.as_slice()).unwrap();
+        group.bench_with_input(BenchmarkId::new("raw_aes_gcm", label), &sealed, |b, s| {
+            b.iter(|| raw.decrypt(&nonce, black_box(s.as_slice())).unwrap());
+        });
+        let binary = cipher.encrypt_to_binary(&data, &ctx).unwrap();
+        group.bench_with_input(
+            BenchmarkId::new("v2_binary_decrypt", label),
+            &binary,
+            |b, s| {
+                b.iter(|| cipher.decrypt_binary(black_box(s), &ctx).unwrap());
+            },
+        );
+        let stored = cipher.encrypt(&text, &ctx).unwrap();
+        group.bench_with_input(BenchmarkId::new("v2_decrypt", label), &stored, |b, s| {
+            b.iter(|| cipher.decrypt(black_box(s), &ctx).unwrap());
+        });
+        let stored = v1.encrypt(&text).unwrap();
+        group.bench_with_input(BenchmarkId::new("v1_decrypt", label), &stored, |b, s| {
+            b.iter(|| v1.decrypt(black_box(s)).unwrap());
+        });
+    }
+    group.finish();
+}
+
+fn streaming(c: &mut Criterion) {
+    let key = [9u8; 32];
+    let raw = RawGcm::new(&key.into());
+    let kek = LocalKek::new("kek", &SecretKey::from_bytes(key)).unwrap();
+    let size = 8 << 20;
+    let data = vec![0x5au8; size];
+    let mut group = c.benchmark_group("envelope_encryption/stream_8MiB");
+    group.throughput(Throughput::Bytes(size as u64));
+    group.sample_size(20);
+    group.bench_function("raw_aes_gcm_one_call", |b| {
+        let nonce = Nonce::from([1u8; 12]);
+        b.iter(|| raw.encrypt(&nonce, black_box(data.as_slice())).unwrap());
+    });
+    group.bench_function("stream_encrypt_64KiB_chunks_1MiB_writes", |b| {
+        let mut out = Vec::with_capacity(size + size / 1000 + 1024);
+        b.iter(|| {
+            out.clear();
+            let mut enc = StreamEncryptor::new(&kek, &Context::NONE, &mut out).unwrap();
+            for piece in data.chunks(1 << 20) {
+                enc.write_all(black_box(piece)).unwrap();
+            }
+            enc.finish().unwrap();
+        });
+    });
+    let mut sealed = Vec::new();
+    let mut enc = StreamEncryptor::new(&kek, &Context::NONE, &mut sealed).unwrap();
+    enc.write_all(&data).unwrap();
+    enc.finish().unwrap();
+    group.bench_function("stream_decrypt_64KiB_chunks", |b| {
+        let mut out = Vec::with_capacity(size);
+        b.iter(|| {
+            out.clear();
+            envelope_encryption::stream::decrypt(
+                &kek,
+                &Context::NONE,
+                black_box(&sealed[..]),
+                &mut out,
+            )
+            .unwrap();
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, seal, streaming);
+criterion_main!(benches);
