@@ -13,6 +13,7 @@
 //! the probe's task is gone. A half-open breaker therefore always leaves half-open.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use std::time::{Duration, SystemTime};
 
@@ -400,7 +401,13 @@ struct Shared {
     clock: SharedClock,
     store: Option<Arc<dyn StateStore>>,
     inner: Mutex<Inner>,
-    persist_errors: std::sync::atomic::AtomicU64,
+    persist_errors: AtomicU64,
+    /// The epoch while closed, `u64::MAX` otherwise: lets a closed breaker admit without the
+    /// lock (closed has no time-driven transition).
+    closed_epoch: AtomicU64,
+    /// Closed, no failure counted and no window: a success changes nothing, so recording it
+    /// needs no lock.
+    clean: AtomicBool,
 }
 
 /// One circuit breaker. Cheap to clone (a shared handle); `Send + Sync`.
@@ -569,6 +576,7 @@ impl CircuitBreaker {
                 };
             }
         }
+        let (closed_epoch, clean) = fast_flags(&inner);
         Ok(Self {
             shared: Arc::new(Shared {
                 name: name.to_owned(),
@@ -576,7 +584,9 @@ impl CircuitBreaker {
                 clock,
                 store,
                 inner: Mutex::new(inner),
-                persist_errors: std::sync::atomic::AtomicU64::new(0),
+                persist_errors: AtomicU64::new(0),
+                closed_epoch: AtomicU64::new(closed_epoch),
+                clean: AtomicBool::new(clean),
             }),
         })
     }
@@ -593,14 +603,22 @@ impl CircuitBreaker {
 
     /// How many state saves failed (the breaker keeps working from memory when the store fails).
     pub fn persist_errors(&self) -> u64 {
-        self.shared
-            .persist_errors
-            .load(std::sync::atomic::Ordering::Relaxed)
+        self.shared.persist_errors.load(Ordering::Relaxed)
     }
 
     /// Asks to make one call. Allocation-free; one mutex acquisition.
     pub fn try_acquire(&self) -> Admission {
         let sh = &*self.shared;
+        let epoch = sh.closed_epoch.load(Ordering::Acquire);
+        if epoch != u64::MAX {
+            return Admission::Admitted(Permit {
+                breaker: self.clone(),
+                epoch,
+                kind: Kind::Call,
+                deadline: None,
+                done: false,
+            });
+        }
         let now = sh.clock.now();
         let mut g = lock(&sh.inner);
         let snap = self.refresh(&mut g, now);
@@ -639,6 +657,7 @@ impl CircuitBreaker {
                 }
             }
         };
+        self.publish(&g);
         drop(g);
         self.persist(snap);
         answer
@@ -699,6 +718,7 @@ impl CircuitBreaker {
                 }
             }
         };
+        self.publish(&g);
         drop(g);
         self.persist(snap);
         status
@@ -709,6 +729,7 @@ impl CircuitBreaker {
         let sh = &*self.shared;
         let mut g = lock(&sh.inner);
         let snap = self.close(&mut g);
+        self.publish(&g);
         drop(g);
         self.persist(Some(snap));
     }
@@ -849,12 +870,28 @@ impl CircuitBreaker {
             && store.save(&snap).is_err()
         {
             let errors = &self.shared.persist_errors;
-            errors.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            errors.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    fn publish(&self, g: &Inner) {
+        let (closed_epoch, clean) = fast_flags(g);
+        self.shared
+            .closed_epoch
+            .store(closed_epoch, Ordering::Release);
+        self.shared.clean.store(clean, Ordering::Release);
     }
 
     fn on_result(&self, epoch: u64, kind: Kind, outcome: Outcome) {
         let sh = &*self.shared;
+        if kind == Kind::Call
+            && (outcome == Outcome::Ignored
+                || (outcome == Outcome::Success && sh.clean.load(Ordering::Acquire)))
+        {
+            // Nothing to change: an ignored call, or a success on a clean closed breaker (it
+            // takes effect as if it came just before any concurrent failure).
+            return;
+        }
         let now = sh.clock.now();
         let mut g = lock(&sh.inner);
         let mut snap = self.refresh(&mut g, now);
@@ -889,6 +926,7 @@ impl CircuitBreaker {
                 _ => {}
             }
         }
+        self.publish(&g);
         drop(g);
         self.persist(snap);
     }
@@ -922,6 +960,16 @@ impl CircuitBreaker {
                 (rate_trip || g.failures >= cfg.failure_threshold).then(|| self.trip(g, now))
             }
         }
+    }
+}
+
+fn fast_flags(g: &Inner) -> (u64, bool) {
+    match g.phase {
+        Phase::Closed => (
+            g.epoch.min(u64::MAX - 1),
+            g.failures == 0 && g.window.is_none(),
+        ),
+        _ => (u64::MAX, false),
     }
 }
 
