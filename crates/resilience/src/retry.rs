@@ -336,7 +336,7 @@ impl RetryPolicy {
 
     /// Runs `op` (given the 0-based attempt number) until it succeeds or the policy gives up.
     /// `classify` decides, per error, whether and when to retry. Waits sleep through the
-    /// policy's clock (blocking: use [`RetryPolicy::run_async`] on an async runtime).
+    /// policy's clock (blocking: on an async runtime use `run_async`, feature `tokio`).
     pub fn run<T, E>(
         &self,
         mut op: impl FnMut(u32) -> Result<T, E>,
