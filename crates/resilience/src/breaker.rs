@@ -1360,6 +1360,56 @@ mod tests {
     }
 
     #[test]
+    fn half_open_bound_holds_across_threads() {
+        let cfg = BreakerConfig::builder()
+            .failure_threshold(1)
+            .degraded_threshold(None)
+            .half_open_probes(2)
+            .successes_to_close(2)
+            .build()
+            .unwrap();
+        let (b, clock) = breaker(cfg);
+        fail(&b);
+        clock.advance(Duration::from_secs(30));
+        let admitted = std::sync::Mutex::new(Vec::new());
+        std::thread::scope(|s| {
+            for _ in 0..8 {
+                s.spawn(|| {
+                    for _ in 0..100 {
+                        if let Some(p) = b.try_acquire().permit() {
+                            admitted.lock().unwrap().push(p);
+                        }
+                    }
+                });
+            }
+        });
+        let permits = admitted.into_inner().unwrap();
+        assert_eq!(permits.len(), 2);
+        assert!(permits.iter().all(Permit::is_probe));
+        for p in permits {
+            p.success();
+        }
+        assert_eq!(b.state(), State::Closed);
+    }
+
+    #[test]
+    fn concurrent_failures_trip_through_the_fast_path() {
+        let (b, _clock) = breaker(BreakerConfig::default());
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..50 {
+                        if let Some(p) = b.try_acquire().permit() {
+                            p.failure();
+                        }
+                    }
+                });
+            }
+        });
+        assert_eq!(b.state(), State::Open);
+    }
+
+    #[test]
     fn closed_permit_dropped_is_ignored() {
         let cfg = BreakerConfig::builder()
             .failure_threshold(1)

@@ -37,7 +37,8 @@ pub use persist::{BreakerSnapshot, MemoryStateStore, PersistedState, StateStore}
 #[cfg(feature = "redis")]
 pub use redis_store::{RedisBegin, RedisIdempotencyStore, RedisRunGuard, RedisWaiter};
 pub use retry::{
-    GaveUp, Jitter, RetryBudget, RetryDecision, RetryError, RetryPolicy, RetryPolicyBuilder,
+    GaveUp, GuardedError, Jitter, RetryBudget, RetryDecision, RetryError, RetryPolicy,
+    RetryPolicyBuilder, Verdict,
 };
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStateStore;

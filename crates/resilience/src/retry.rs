@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::Error;
 use crate::backoff_bound;
+use crate::breaker::{Admission, CircuitBreaker, Outcome};
 use crate::clock::{SharedClock, SystemClock};
 
 /// The jitter source: SplitMix64 over an atomic counter, seeded once from the OS CSPRNG.
@@ -404,6 +405,188 @@ impl RetryPolicy {
     }
 }
 
+/// How a host judges one attempt made under a breaker: what it means for the upstream's health
+/// and whether to try again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// Recorded on the breaker.
+    pub outcome: Outcome,
+    /// Whether (and when) to retry if the attempt failed.
+    pub retry: RetryDecision,
+}
+
+/// Why a guarded retry loop ([`RetryPolicy::run_guarded`]) ended without a value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GuardedError<E> {
+    /// The breaker refused an attempt; `attempts` were made before (possibly 0), `last` is the
+    /// previous attempt's error if there was one.
+    Rejected {
+        /// When the breaker may admit again.
+        retry_after: Duration,
+        /// Attempts made before the refusal.
+        attempts: u32,
+        /// The previous attempt's error, if any.
+        last: Option<E>,
+    },
+    /// Attempts were made and the policy gave up.
+    Failed(RetryError<E>),
+}
+
+impl<E: fmt::Display> fmt::Display for GuardedError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            GuardedError::Rejected {
+                retry_after,
+                attempts,
+                ..
+            } => write!(
+                f,
+                "circuit open after {attempts} attempt(s); retry in {} ms",
+                retry_after.as_millis()
+            ),
+            GuardedError::Failed(e) => e.fmt(f),
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for GuardedError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            GuardedError::Rejected { last: Some(e), .. } => Some(e),
+            GuardedError::Rejected { .. } => None,
+            GuardedError::Failed(e) => Some(e),
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// Runs `op` under `breaker` with retries: every attempt takes a permit (a refused attempt
+    /// ends the loop with [`GuardedError::Rejected`]: do not retry into an open circuit), and
+    /// `judge` decides per result both the breaker outcome and the retry. A success is recorded
+    /// as `judge(&Ok(..)).outcome` (normally [`Outcome::Success`]).
+    pub fn run_guarded<T, E>(
+        &self,
+        breaker: &CircuitBreaker,
+        mut op: impl FnMut(u32) -> Result<T, E>,
+        mut judge: impl FnMut(&Result<T, E>) -> Verdict,
+    ) -> Result<T, GuardedError<E>> {
+        let started = self.clock.now();
+        if let Some(b) = &self.budget {
+            b.deposit();
+        }
+        let mut attempts = 0u32;
+        let mut last = None;
+        loop {
+            let permit = match breaker.try_acquire() {
+                Admission::Admitted(p) => p,
+                Admission::Rejected { retry_after, .. } => {
+                    return Err(GuardedError::Rejected {
+                        retry_after,
+                        attempts,
+                        last,
+                    });
+                }
+            };
+            let result = op(attempts);
+            attempts += 1;
+            let verdict = judge(&result);
+            permit.record(verdict.outcome);
+            let error = match result {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            match self.plan(attempts, verdict.retry, started) {
+                Step::Wait(d) => {
+                    // Do not wait for a retry the breaker will refuse.
+                    let status = breaker.status();
+                    if !status.would_admit && status.retry_after > d {
+                        let retry_after = status.retry_after;
+                        return Err(GuardedError::Rejected {
+                            retry_after,
+                            attempts,
+                            last: Some(error),
+                        });
+                    }
+                    self.clock.sleep(d);
+                }
+                Step::Stop(reason) => {
+                    return Err(GuardedError::Failed(RetryError {
+                        error,
+                        attempts,
+                        reason,
+                    }));
+                }
+            }
+            last = Some(error);
+        }
+    }
+
+    /// The async [`RetryPolicy::run_guarded`] (feature `tokio`). The permit is held across the
+    /// attempt's `.await`; if the future is cancelled, a probe permit counts as failed and an
+    /// ordinary one as ignored.
+    #[cfg(feature = "tokio")]
+    pub async fn run_guarded_async<T, E, F, Fut>(
+        &self,
+        breaker: &CircuitBreaker,
+        mut op: F,
+        mut judge: impl FnMut(&Result<T, E>) -> Verdict,
+    ) -> Result<T, GuardedError<E>>
+    where
+        F: FnMut(u32) -> Fut,
+        Fut: std::future::Future<Output = Result<T, E>>,
+    {
+        let started = self.clock.now();
+        if let Some(b) = &self.budget {
+            b.deposit();
+        }
+        let mut attempts = 0u32;
+        let mut last = None;
+        loop {
+            let permit = match breaker.try_acquire() {
+                Admission::Admitted(p) => p,
+                Admission::Rejected { retry_after, .. } => {
+                    return Err(GuardedError::Rejected {
+                        retry_after,
+                        attempts,
+                        last,
+                    });
+                }
+            };
+            let result = op(attempts).await;
+            attempts += 1;
+            let verdict = judge(&result);
+            permit.record(verdict.outcome);
+            let error = match result {
+                Ok(v) => return Ok(v),
+                Err(e) => e,
+            };
+            match self.plan(attempts, verdict.retry, started) {
+                Step::Wait(d) => {
+                    // Do not wait for a retry the breaker will refuse.
+                    let status = breaker.status();
+                    if !status.would_admit && status.retry_after > d {
+                        let retry_after = status.retry_after;
+                        return Err(GuardedError::Rejected {
+                            retry_after,
+                            attempts,
+                            last: Some(error),
+                        });
+                    }
+                    tokio::time::sleep(d).await;
+                }
+                Step::Stop(reason) => {
+                    return Err(GuardedError::Failed(RetryError {
+                        error,
+                        attempts,
+                        reason,
+                    }));
+                }
+            }
+            last = Some(error);
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -527,6 +710,80 @@ mod tests {
         assert!((budget.available() - 5.0).abs() < 1e-9, "capped");
         assert!(RetryBudget::new(-1.0, 0.0, 1.0, clock.clone()).is_err());
         assert!(RetryBudget::new(0.1, 0.0, 0.5, clock).is_err());
+    }
+
+    fn verdict(r: &Result<u32, u16>) -> Verdict {
+        match r {
+            Ok(_) => Verdict {
+                outcome: Outcome::Success,
+                retry: RetryDecision::Stop,
+            },
+            Err(429) => Verdict {
+                outcome: Outcome::Failure,
+                retry: RetryDecision::RetryAfter(Duration::from_secs(1)),
+            },
+            Err(s) if *s >= 500 => Verdict {
+                outcome: Outcome::Failure,
+                retry: RetryDecision::Retry,
+            },
+            Err(_) => Verdict {
+                outcome: Outcome::Ignored,
+                retry: RetryDecision::Stop,
+            },
+        }
+    }
+
+    #[test]
+    fn guarded_retries_record_on_the_breaker_and_stop_at_open() {
+        use crate::breaker::{BreakerConfig, State};
+        let clock = Arc::new(ManualClock::default());
+        let cfg = BreakerConfig::builder()
+            .failure_threshold(3)
+            .degraded_threshold(None)
+            .build()
+            .unwrap();
+        let breaker = CircuitBreaker::with_clock("p", cfg, clock.clone()).unwrap();
+        let p = policy(clock.clone()).max_attempts(10).build().unwrap();
+        // Two failures, then success: the breaker saw all three.
+        let r = p.run_guarded(&breaker, |n| if n < 2 { Err(503) } else { Ok(n) }, verdict);
+        assert_eq!(r, Ok(2));
+        assert_eq!(breaker.state(), State::Closed);
+        // Always failing: the breaker opens after 3 and the loop stops instead of retrying into it.
+        let r = p.run_guarded(&breaker, |_| Err::<u32, u16>(429), verdict);
+        match r {
+            Err(GuardedError::Rejected {
+                attempts,
+                last,
+                retry_after,
+            }) => {
+                assert_eq!((attempts, last), (3, Some(429)));
+                // Stopped at once: no 1 s wait for a retry the open breaker would refuse.
+                assert_eq!(retry_after, Duration::from_secs(30));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(breaker.state(), State::Open);
+        let r = p.run_guarded(&breaker, |_| Ok::<u32, u16>(1), verdict);
+        assert!(matches!(
+            r,
+            Err(GuardedError::Rejected {
+                attempts: 0,
+                last: None,
+                ..
+            })
+        ));
+        // A client error is not retried and not counted.
+        breaker.reset();
+        let r = p.run_guarded(&breaker, |_| Err::<u32, u16>(400), verdict);
+        assert!(matches!(
+            r,
+            Err(GuardedError::Failed(RetryError {
+                attempts: 1,
+                reason: GaveUp::NotRetryable,
+                ..
+            }))
+        ));
+        assert_eq!(breaker.status().failures, 0);
     }
 
     #[test]

@@ -91,3 +91,42 @@ async fn async_waiter_abandoned_and_timeout() {
     drop(guard);
     assert_eq!(h.await.unwrap().unwrap_err(), Error::Abandoned);
 }
+
+#[tokio::test(start_paused = true)]
+async fn async_guarded_retry_under_a_breaker() {
+    use resilience::{BreakerConfig, CircuitBreaker, GuardedError, Outcome, State, Verdict};
+    let breaker = CircuitBreaker::new(
+        "upstream",
+        BreakerConfig::builder()
+            .failure_threshold(2)
+            .degraded_threshold(None)
+            .build()
+            .unwrap(),
+    )
+    .unwrap();
+    let policy = RetryPolicy::builder()
+        .max_attempts(5)
+        .jitter(Arc::new(Jitter::seeded(9)))
+        .build()
+        .unwrap();
+    let judge = |r: &Result<(), u16>| match r {
+        Ok(()) => Verdict {
+            outcome: Outcome::Success,
+            retry: RetryDecision::Stop,
+        },
+        Err(_) => Verdict {
+            outcome: Outcome::Failure,
+            retry: RetryDecision::Retry,
+        },
+    };
+    let r = policy
+        .run_guarded_async(&breaker, |_| async { Err::<(), u16>(502) }, judge)
+        .await;
+    match r {
+        Err(GuardedError::Rejected { attempts, last, .. }) => {
+            assert_eq!((attempts, last), (2, Some(502)))
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(breaker.state(), State::Open);
+}
