@@ -207,19 +207,50 @@ impl KeyRingBuilder {
     }
 }
 
-fn aad(id: u32, context: &Context<'_>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(
-        AAD_LABEL.len() + 16 + context.table.len() + context.column.len() + context.row.len(),
-    );
-    out.extend_from_slice(AAD_LABEL);
-    out.extend_from_slice(&id.to_be_bytes());
+/// Associated data, on the stack when it fits (the usual case), so sealing a value costs one
+/// allocation.
+enum Aad {
+    Stack([u8; AAD_STACK], usize),
+    Heap(Vec<u8>),
+}
+
+const AAD_STACK: usize = 192;
+
+impl Aad {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Self::Stack(buf, len) => buf.get(..*len).unwrap_or_default(),
+            Self::Heap(v) => v,
+        }
+    }
+}
+
+fn write_aad(out: &mut impl std::io::Write, id: u32, context: &Context<'_>) -> std::io::Result<()> {
+    out.write_all(AAD_LABEL)?;
+    out.write_all(&id.to_be_bytes())?;
     for part in [context.table, context.column, context.row] {
         // Lengths above 4 GiB cannot occur for &str in practice; saturate rather than wrap.
         let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
-        out.extend_from_slice(&len.to_be_bytes());
-        out.extend_from_slice(part.as_bytes());
+        out.write_all(&len.to_be_bytes())?;
+        out.write_all(part.as_bytes())?;
     }
-    out
+    Ok(())
+}
+
+fn aad(id: u32, context: &Context<'_>) -> Aad {
+    let total =
+        AAD_LABEL.len() + 16 + context.table.len() + context.column.len() + context.row.len();
+    if total <= AAD_STACK {
+        let mut buf = [0u8; AAD_STACK];
+        let mut cursor: &mut [u8] = &mut buf;
+        if write_aad(&mut cursor, id, context).is_ok() {
+            return Aad::Stack(buf, total);
+        }
+    }
+    let mut out = Vec::with_capacity(total);
+    // Writing to a Vec cannot fail.
+    let _ = write_aad(&mut out, id, context);
+    Aad::Heap(out)
 }
 
 const BINARY_MAGIC: u8 = 0xE2;
@@ -374,7 +405,7 @@ impl Cipher {
         buf.extend_from_slice(plaintext);
         entry.gcm.seal_in_place_from(
             &nonce,
-            &aad(id, context),
+            aad(id, context).as_slice(),
             &mut buf,
             header_len + NONCE_LEN,
         )?;
@@ -427,7 +458,7 @@ impl Cipher {
             what: "payload shorter than nonce and tag",
         })?;
         let entry = self.ring.decryption_entry(id)?;
-        entry.gcm.open(&nonce, &aad(id, context), body)
+        entry.gcm.open(&nonce, aad(id, context).as_slice(), body)
     }
 
     /// Decrypts a value written for `context`. An unencrypted value is
@@ -450,9 +481,11 @@ impl Cipher {
         }
         let mut parsed = parse(stored)?;
         let entry = self.ring.decryption_entry(parsed.id)?;
-        entry
-            .gcm
-            .open_in_place(&parsed.nonce, &aad(parsed.id, context), &mut parsed.sealed)?;
+        entry.gcm.open_in_place(
+            &parsed.nonce,
+            aad(parsed.id, context).as_slice(),
+            &mut parsed.sealed,
+        )?;
         Ok(parsed.sealed)
     }
 
@@ -629,6 +662,23 @@ mod tests {
         let mut other = sealed.clone();
         other[0] = 0;
         assert_eq!(c.decrypt_binary(&other, &ctx), Err(Error::UnknownFormat));
+    }
+
+    #[test]
+    fn long_contexts_use_the_heap_and_still_bind() {
+        let c = Cipher::new(ring(1, &[], 1));
+        let long = "r".repeat(500);
+        let ctx = Context::new("t", "c", &long);
+        let v = c.encrypt("x", &ctx).unwrap();
+        assert_eq!(c.decrypt(&v, &ctx).unwrap(), "x");
+        let other = "r".repeat(499);
+        assert!(c.decrypt(&v, &Context::new("t", "c", &other)).is_err());
+        assert_eq!(
+            aad(1, &ctx).as_slice(),
+            aad(1, &Context::new("t", "c", &long)).as_slice()
+        );
+        assert!(matches!(aad(1, &ctx), Aad::Heap(_)));
+        assert!(matches!(aad(1, &Context::NONE), Aad::Stack(..)));
     }
 
     #[test]
