@@ -299,3 +299,25 @@ fn records_serialise_without_the_plaintext() {
     let bad = json.replace("read:*", "READ");
     assert!(serde_json::from_str::<key_format::KeyRecord>(&bad).is_err());
 }
+
+/// The example in the workspace README, kept compiling here.
+#[test]
+fn root_readme_example() -> Result<(), key_format::Error> {
+    let keys = KeyManager::builder(
+        "omk_live",
+        ServerSecret::from_bytes(b"k3Jx9vQ2mP7wL0sR4tY8uZ1aB6cD5eF!")?,
+    )
+    .build()?;
+    let (key, record) = keys
+        .issue(KeyRequest::new().scopes(ScopeSet::parse("read:*")?))?
+        .into_parts();
+    assert!(keys.verify_scoped(key.expose(), "read:usage")?.is_valid());
+    assert!(matches!(
+        keys.verify_scoped(key.expose(), "write:budget")?,
+        Verification::InsufficientScope
+    ));
+    assert!(keys.verify("omk_live_typo").is_err());
+    keys.revoke(&record.key_id)?;
+    assert!(matches!(keys.verify(key.expose())?, Verification::Revoked));
+    Ok(())
+}
