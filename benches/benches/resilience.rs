@@ -104,6 +104,14 @@ fn limiter(c: &mut Criterion) {
     g.bench_function("acquire-release", |b| {
         b.iter(|| black_box(l.try_acquire("tenant-1", Priority::Normal).admitted()))
     });
+    // The key already has a request in flight: its counter and name are shared, no allocation.
+    let _busy = l
+        .try_acquire("tenant-2", Priority::Normal)
+        .admitted()
+        .unwrap();
+    g.bench_function("acquire-release-key-busy", |b| {
+        b.iter(|| black_box(l.try_acquire("tenant-2", Priority::Normal).admitted()))
+    });
     g.finish();
 }
 

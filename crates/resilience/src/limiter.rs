@@ -117,7 +117,7 @@ impl LimiterConfigBuilder {
 #[derive(Debug)]
 struct LimState {
     total: usize,
-    keys: HashMap<Box<str>, usize>,
+    keys: HashMap<Arc<str>, usize>,
 }
 
 #[derive(Debug)]
@@ -137,7 +137,7 @@ pub struct ConcurrencyLimiter {
 #[derive(Debug)]
 pub struct InFlight {
     limiter: ConcurrencyLimiter,
-    key: Box<str>,
+    key: Arc<str>,
 }
 
 impl Drop for InFlight {
@@ -191,16 +191,16 @@ impl ConcurrencyLimiter {
             return Acquire::Shed(ShedReason::Key);
         }
         st.total += 1;
-        match st.keys.get_mut(key) {
-            Some(n) => *n += 1,
-            None => {
-                st.keys.insert(key.into(), 1);
-            }
-        }
+        // A key already in flight shares its `Arc<str>`: no allocation on that path.
+        let shared = match st.keys.get_key_value(key) {
+            Some((k, _)) => k.clone(),
+            None => Arc::from(key),
+        };
+        *st.keys.entry(shared.clone()).or_insert(0) += 1;
         drop(st);
         Acquire::Admitted(InFlight {
             limiter: self.clone(),
-            key: key.into(),
+            key: shared,
         })
     }
 
