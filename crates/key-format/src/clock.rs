@@ -48,8 +48,7 @@ pub struct SystemClock;
 
 impl Clock for SystemClock {
     fn now(&self) -> Timestamp {
-        // A clock before 1970 is treated as the epoch: everything dated looks expired-safe (keys
-        // with an expiry are then still valid only if their expiry is in the future of 1970).
+        // A system clock set before 1970 reads as the epoch (no panic, no wrap-around).
         let secs = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_secs())

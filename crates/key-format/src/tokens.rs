@@ -668,3 +668,59 @@ impl CsrfTokens {
         bool::from(tag128(&self.key, &[session_id.as_bytes(), nonce]).ct_eq(tag))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn used_tokens_purge_only_expired_entries() {
+        let used = MemoryUsedTokens::new();
+        let t0 = Timestamp::from_unix_secs(1000);
+        for i in 0..1500u32 {
+            assert!(used.mark_used(&i.to_be_bytes(), t0, t0).unwrap());
+        }
+        // One entry that lives on, then a purge triggered by growth past the threshold.
+        let later = Timestamp::from_unix_secs(5000);
+        assert!(used.mark_used(b"keep", later, t0).unwrap());
+        let t1 = Timestamp::from_unix_secs(2000);
+        assert!(used.mark_used(b"new", later, t1).unwrap());
+        // Growth to twice the last survivor count triggers a purge of the 1500 expired ids.
+        for i in 0..600u32 {
+            assert!(
+                used.mark_used(&(i + 1_000_000).to_be_bytes(), later, t1)
+                    .unwrap()
+            );
+        }
+        assert!(used.len() < 700, "{}", used.len());
+        assert!(!used.mark_used(b"keep", later, t1).unwrap());
+        assert!(!used.mark_used(b"new", later, t1).unwrap());
+        // An id whose entry has expired may be recorded again (its token is expired anyway).
+        assert!(used.mark_used(&0u32.to_be_bytes(), later, t1).unwrap());
+    }
+
+    #[test]
+    fn a_sign_in_token_is_valid_for_exactly_one_of_many_racing_redeemers() {
+        let tokens = Arc::new(SignInTokens::new(&ServerSecret::generate().unwrap()));
+        let used = Arc::new(MemoryUsedTokens::new());
+        let token = Arc::new(tokens.issue("subject").unwrap().expose().to_owned());
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let (tokens, used, token) = (tokens.clone(), used.clone(), token.clone());
+                std::thread::spawn(move || tokens.redeem(&token, "subject", &*used).unwrap())
+            })
+            .collect();
+        let results: Vec<_> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+        assert_eq!(
+            results.iter().filter(|r| **r == TokenCheck::Valid).count(),
+            1
+        );
+        assert_eq!(
+            results
+                .iter()
+                .filter(|r| **r == TokenCheck::AlreadyUsed)
+                .count(),
+            7
+        );
+    }
+}
