@@ -135,3 +135,84 @@ fn github_token_checksums() {
         let _ = well_formed;
     }
 }
+
+#[test]
+fn omniroute_secrets_validator() {
+    use key_format::{SecretProblem, SecretPurpose, check_secret};
+
+    let Some(v) = load("omniroute/secrets_validator.json") else {
+        return;
+    };
+    // Where this crate is stricter than OmniRoute (its value passes there, is refused here):
+    // 32 × 'a' (one repeated character) and `passwordpassword` (a placeholder, repeated); and
+    // every case whose API_KEY_SECRET is `0123456789abcdef` (an alphabet run), checked below.
+    let stricter = [
+        ("jwt_32", "JWT_SECRET"),
+        ("weak_padded_password", "API_KEY_SECRET"),
+    ];
+    let cases = v["cases"].as_array().unwrap();
+    assert!(cases.len() >= 10);
+    for case in cases {
+        let id = case["id"].as_str().unwrap();
+        let env = case["env"].as_object().unwrap();
+        let result = &case["result"];
+        let flagged = |name: &str| {
+            ["errors", "warnings"].iter().any(|k| {
+                result[*k]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .any(|e| e["name"] == name)
+            })
+        };
+        let mut names: Vec<String> = env.keys().cloned().collect();
+        names.push("API_KEY_SECRET".to_owned()); // OmniRoute requires it
+        names.sort();
+        names.dedup();
+        for name in names {
+            let purpose = match name.as_str() {
+                "API_KEY_SECRET" => SecretPurpose::ApiKeySecret,
+                "JWT_SECRET" => SecretPurpose::Jwt,
+                // OmniRoute's validator ignores it; it is not a secret rule under test here.
+                _ => continue,
+            };
+            let value = env.get(&name).and_then(|v| v.as_str());
+            let ours = check_secret(&name, value, purpose);
+            let alphabet_run = value == Some("0123456789abcdef");
+            let expect_err = flagged(&name) || stricter.contains(&(id, name.as_str()));
+            assert_eq!(
+                ours.is_err(),
+                expect_err || alphabet_run,
+                "{id}/{name}: ours {ours:?}"
+            );
+            // Missing stays missing; a short value is reported as short, as in OmniRoute.
+            if value.is_none_or(|v| v.trim().is_empty()) {
+                assert!(matches!(
+                    ours,
+                    Err(key_format::Error::WeakSecret {
+                        problem: SecretProblem::Missing,
+                        ..
+                    })
+                ));
+            } else if let Some(issue) = result["errors"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|e| e["name"] == name.as_str())
+                .and_then(|e| e["issue"].as_str())
+                && issue.contains("too short")
+            {
+                assert!(
+                    matches!(
+                        ours,
+                        Err(key_format::Error::WeakSecret {
+                            problem: SecretProblem::TooShort { .. },
+                            ..
+                        })
+                    ),
+                    "{id}/{name}"
+                );
+            }
+        }
+    }
+}
