@@ -439,7 +439,17 @@ pub fn decrypt<R: Read, W: Write>(
     mut writer: W,
 ) -> Result<u64, Error> {
     let mut dec = StreamDecryptor::new(kek, context, reader)?;
-    io::copy(&mut dec, &mut writer).map_err(|e| io_err(&e))
+    // Chunk by chunk, straight from the decryptor's buffer (no intermediate copy).
+    let mut total = 0u64;
+    while !dec.done {
+        dec.next_chunk()?;
+        let plain = dec.pt.get(..dec.pt_len).unwrap_or_default();
+        writer.write_all(plain).map_err(|e| io_err(&e))?;
+        total += plain.len() as u64;
+        dec.pos = dec.pt_len;
+    }
+    writer.flush().map_err(|e| io_err(&e))?;
+    Ok(total)
 }
 
 #[cfg(test)]
