@@ -9,6 +9,8 @@ mod headers;
 mod idempotency;
 mod limiter;
 mod persist;
+#[cfg(all(feature = "redis", feature = "tokio"))]
+mod redis_async;
 #[cfg(feature = "redis")]
 mod redis_store;
 mod retry;
@@ -34,6 +36,10 @@ pub use limiter::{
     ShedReason,
 };
 pub use persist::{BreakerSnapshot, MemoryStateStore, PersistedState, StateStore};
+#[cfg(all(feature = "redis", feature = "tokio"))]
+pub use redis_async::{
+    AsyncRedisBegin, AsyncRedisIdempotencyStore, AsyncRedisRunGuard, AsyncRedisWaiter,
+};
 #[cfg(feature = "redis")]
 pub use redis_store::{RedisBegin, RedisIdempotencyStore, RedisRunGuard, RedisWaiter};
 pub use retry::{

@@ -17,21 +17,21 @@ use redis::{Client, Connection, Script};
 use crate::Error;
 use crate::idempotency::{Fingerprint, IdempotencyConfig, validate_key};
 
-fn backend(e: redis::RedisError) -> Error {
+pub(crate) fn backend(e: redis::RedisError) -> Error {
     Error::Backend {
         backend: "redis",
         message: e.to_string(),
     }
 }
 
-const COMPLETE: &str = r"
+pub(crate) const COMPLETE: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
 end
 return 0";
 
-const RELEASE: &str = r"
+pub(crate) const RELEASE: &str = r"
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
@@ -88,12 +88,12 @@ pub struct RedisWaiter<'a> {
     fp: Fingerprint,
 }
 
-enum Record {
+pub(crate) enum Record {
     InFlight(Fingerprint),
     Done(Fingerprint, Vec<u8>),
 }
 
-fn decode(raw: &[u8]) -> Result<Record, Error> {
+pub(crate) fn decode(raw: &[u8]) -> Result<Record, Error> {
     let (tag, rest) = raw.split_first().ok_or(Error::CorruptRecord)?;
     let (fp, tail) = rest.split_at_checked(32).ok_or(Error::CorruptRecord)?;
     let fp: [u8; 32] = fp.try_into().map_err(|_| Error::CorruptRecord)?;
@@ -104,8 +104,19 @@ fn decode(raw: &[u8]) -> Result<Record, Error> {
     }
 }
 
-fn millis(d: Duration) -> u64 {
+pub(crate) fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX).max(1)
+}
+
+/// `I` ‖ fingerprint ‖ 16 random bytes: the runner's token.
+pub(crate) fn in_flight_marker(fp: Fingerprint) -> Result<Vec<u8>, Error> {
+    let mut token = [0u8; 16];
+    getrandom::fill(&mut token).map_err(|_| Error::Entropy)?;
+    let mut marker = Vec::with_capacity(49);
+    marker.push(b'I');
+    marker.extend_from_slice(fp.as_bytes());
+    marker.extend_from_slice(&token);
+    Ok(marker)
 }
 
 impl RedisIdempotencyStore {
@@ -162,12 +173,7 @@ impl RedisIdempotencyStore {
     pub fn begin(&self, key: &str, fp: Fingerprint) -> Result<RedisBegin<'_>, Error> {
         validate_key(key)?;
         let full = format!("{}{}", self.prefix, key);
-        let mut token = [0u8; 16];
-        getrandom::fill(&mut token).map_err(|_| Error::Entropy)?;
-        let mut marker = Vec::with_capacity(49);
-        marker.push(b'I');
-        marker.extend_from_slice(fp.as_bytes());
-        marker.extend_from_slice(&token);
+        let marker = in_flight_marker(fp)?;
         // A key can vanish between SET NX and GET (expiry, release): try a few times.
         for _ in 0..4 {
             let set: Option<String> = self.with_conn(|c| {

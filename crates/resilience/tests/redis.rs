@@ -131,3 +131,60 @@ fn waiter_times_out_and_invalid_keys_are_refused() {
         Error::InvalidIdempotencyKey
     );
 }
+
+#[cfg(feature = "tokio")]
+#[tokio::test]
+async fn async_store_single_flight_across_instances() {
+    use resilience::{AsyncRedisBegin, AsyncRedisIdempotencyStore};
+    let Ok(url) = std::env::var("RAMPART_REDIS_URL") else {
+        println!("skipped: RAMPART_REDIS_URL not set");
+        return;
+    };
+    let mut r = [0u8; 8];
+    getrandom::fill(&mut r).unwrap();
+    let prefix = format!("rampart-test:resilience-async:{}:", u64::from_le_bytes(r));
+    let _cleanup = Cleanup {
+        url: url.clone(),
+        prefix: prefix.clone(),
+    };
+    let cfg = IdempotencyConfig::builder()
+        .ttl(Duration::from_secs(60))
+        .build()
+        .unwrap();
+    let poll = Duration::from_millis(5);
+    let a =
+        AsyncRedisIdempotencyStore::with_poll_interval(&url, &prefix, cfg.clone(), poll).unwrap();
+    let b = AsyncRedisIdempotencyStore::with_poll_interval(&url, &prefix, cfg, poll).unwrap();
+
+    let AsyncRedisBegin::Run(g) = a.begin("k", fp("req")).await.unwrap() else {
+        panic!()
+    };
+    assert_eq!(
+        b.begin("k", fp("other")).await.unwrap_err(),
+        Error::IdempotencyConflict
+    );
+    let AsyncRedisBegin::Wait(w) = b.begin("k", fp("req")).await.unwrap() else {
+        panic!()
+    };
+    let waiter = tokio::spawn(w.wait(Duration::from_secs(5)));
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert!(g.complete(b"stored").await.unwrap());
+    assert_eq!(waiter.await.unwrap().unwrap(), b"stored");
+    match a.begin("k", fp("req")).await.unwrap() {
+        AsyncRedisBegin::Replay(body) => assert_eq!(body, b"stored"),
+        other => panic!("{other:?}"),
+    }
+
+    // A runner dropped mid-flight (a cancelled handler) releases its waiters.
+    let AsyncRedisBegin::Run(g) = a.begin("k2", fp("req")).await.unwrap() else {
+        panic!()
+    };
+    let AsyncRedisBegin::Wait(w) = b.begin("k2", fp("req")).await.unwrap() else {
+        panic!()
+    };
+    drop(g);
+    assert_eq!(
+        w.wait(Duration::from_secs(5)).await.unwrap_err(),
+        Error::Abandoned
+    );
+}
