@@ -6,11 +6,15 @@ use std::ops::ControlFlow;
 use time::OffsetDateTime;
 
 use crate::checkpoint::{Checkpoint, decode_hash};
-use crate::event::{Entry, Event};
+use crate::event::{Entry, Event, format_time};
 use crate::merkle::{Frontier, Hash, leaf_hash};
 use crate::{Error, Receipt};
 
 pub mod file;
+#[cfg(feature = "postgres")]
+pub mod postgres;
+#[cfg(feature = "sqlite")]
+pub mod sqlite;
 
 /// The kept summary of a purged prefix: the frontier at the cut and the checkpoint made there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -171,4 +175,58 @@ pub(crate) fn seq_prefix(canonical: &[u8]) -> Option<u64> {
         return None;
     }
     std::str::from_utf8(rest.get(..end)?).ok()?.parse().ok()
+}
+
+/// A SQL `LIKE` pattern (with `\\` as the escape character) matching `prefix.` and anything
+/// after it.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+pub(crate) fn like_prefix(prefix: &str) -> String {
+    let mut out = String::with_capacity(prefix.len() + 2);
+    for c in prefix.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push_str(".%");
+    out
+}
+
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+pub(crate) fn frontier_to_bytes(f: &Frontier) -> Vec<u8> {
+    f.nodes().iter().flat_map(|h| h.iter().copied()).collect()
+}
+
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+pub(crate) fn frontier_from_bytes(size: u64, bytes: &[u8]) -> Result<Frontier, Error> {
+    if !bytes.len().is_multiple_of(32) {
+        return Err(Error::Corrupt {
+            what: "stored frontier is not a list of hashes",
+        });
+    }
+    let nodes = bytes
+        .chunks_exact(32)
+        .filter_map(|c| Hash::try_from(c).ok())
+        .collect();
+    Frontier::from_parts(size, nodes)
+}
+
+/// Whether a row's index columns say the same as its canonical bytes.
+#[cfg_attr(not(any(feature = "sqlite", feature = "postgres")), allow(dead_code))]
+pub(crate) fn columns_agree(
+    canonical: &[u8],
+    time: &str,
+    actor: (&str, &str),
+    action: &str,
+    target: Option<&str>,
+    outcome: &str,
+) -> bool {
+    Entry::from_canonical(canonical).is_ok_and(|e| {
+        format_time(e.time) == time
+            && e.event.actor.kind() == actor.0
+            && e.event.actor.id() == actor.1
+            && e.event.action == action
+            && e.event.target.as_deref() == target
+            && e.event.outcome.as_str() == outcome
+    })
 }
