@@ -131,5 +131,29 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+fn scan(c: &mut Criterion) {
+    let keys = KeyManager::builder("omk_live", ServerSecret::from_bytes(SECRET).unwrap())
+        .build()
+        .unwrap();
+    let (k, _) = keys.issue(KeyRequest::new()).unwrap().into_parts();
+    // ~4 KiB of log lines with snake_case identifiers (many `_` candidates) and two keys.
+    let mut text = String::new();
+    for i in 0..40 {
+        text.push_str(&format!(
+            "2026-11-23T10:00:{i:02}Z INFO request_id=req_{i:08} user_agent=curl/8 path=/v1/chat_completions status=200\n"
+        ));
+        if i % 20 == 7 {
+            text.push_str(&format!("WARN auth header Bearer {} rejected\n", k.expose()));
+        }
+    }
+    assert_eq!(key_format::find_keys(&text).count(), 2);
+    let mut g = c.benchmark_group("key_format/find_keys");
+    g.throughput(criterion::Throughput::Bytes(text.len() as u64));
+    g.bench_function("4 KiB log, 2 keys", |b| {
+        b.iter(|| black_box(key_format::find_keys(black_box(&text)).count()));
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench, scan);
 criterion_main!(benches);
