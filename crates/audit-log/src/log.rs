@@ -65,21 +65,28 @@ pub struct PurgeReport {
 #[derive(Debug)]
 pub struct Pending {
     rx: Receiver<Result<Receipt, Error>>,
+    ready: Option<Result<Receipt, Error>>,
 }
 
 impl Pending {
     /// Blocks until the event is durable (or its write failed).
     pub fn wait(self) -> Result<Receipt, Error> {
-        self.rx.recv().unwrap_or(Err(Error::Closed))
+        match self.ready {
+            Some(result) => result,
+            None => self.rx.recv().unwrap_or(Err(Error::Closed)),
+        }
     }
 
-    /// The result if it is already known.
-    pub fn try_wait(&self) -> Option<Result<Receipt, Error>> {
-        match self.rx.try_recv() {
-            Ok(r) => Some(r),
-            Err(mpsc::TryRecvError::Empty) => None,
-            Err(mpsc::TryRecvError::Disconnected) => Some(Err(Error::Closed)),
+    /// Whether the outcome is known, without blocking; [`Pending::wait`] then returns at once.
+    pub fn poll(&mut self) -> bool {
+        if self.ready.is_none() {
+            self.ready = match self.rx.try_recv() {
+                Ok(r) => Some(r),
+                Err(mpsc::TryRecvError::Empty) => None,
+                Err(mpsc::TryRecvError::Disconnected) => Some(Err(Error::Closed)),
+            };
         }
+        self.ready.is_some()
     }
 }
 
@@ -413,7 +420,7 @@ impl AuditLog {
                 TrySendError::Disconnected(_) => Error::Closed,
             })?;
         }
-        Ok(Pending { rx })
+        Ok(Pending { rx, ready: None })
     }
 
     /// Redacts the event, queues it and blocks until it is durable. The simple call for a
