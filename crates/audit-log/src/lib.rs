@@ -33,11 +33,30 @@ pub use query::{MAX_PAGE, Page, Query};
 pub use redact::{REDACTED, Redaction, Redactor, SensitiveKeys};
 pub use verify::{Tamper, Verification};
 
+/// Verifies a JSON-lines log read from any reader (a pipe, a download), line by line in
+/// constant memory. Same checks as [`verify_file`].
+pub fn verify_reader(
+    reader: impl std::io::BufRead,
+    key: Option<&CheckpointVerifier>,
+    anchor: Option<&Checkpoint>,
+) -> Result<Verification, Error> {
+    verify_records(
+        |visit| sink::file::scan_lines(reader, u64::MAX, visit),
+        key,
+        anchor,
+    )
+}
+
 /// Builds the Merkle tree of a JSON-lines log file read-only (for proofs), refusing a file whose
 /// entries do not match their hashes ([`Error::Tampered`]).
 pub fn tree_from_file(path: impl AsRef<std::path::Path>) -> Result<MerkleTree, Error> {
     let path = path.as_ref();
     log::build_tree(|visit| sink::file::scan_file(path, visit))
+}
+
+/// Builds the Merkle tree of a JSON-lines log read from any reader (see [`tree_from_file`]).
+pub fn tree_from_reader(reader: impl std::io::BufRead) -> Result<MerkleTree, Error> {
+    log::build_tree(|visit| sink::file::scan_lines(reader, u64::MAX, visit))
 }
 
 /// Verifies a JSON-lines log file read-only, without the writer lock (an archived copy, or a
