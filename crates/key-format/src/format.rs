@@ -101,6 +101,8 @@ pub(crate) fn check_prefix(p: &[u8]) -> Result<(), &'static str> {
 pub struct KeyFormat {
     prefix: Prefix,
     tag: Option<MacKey>,
+    /// Tag keys of retired server secrets, still accepted (secret rotation).
+    old_tags: Vec<MacKey>,
 }
 
 impl KeyFormat {
@@ -112,6 +114,7 @@ impl KeyFormat {
         Ok(Self {
             prefix: Prefix::new(prefix)?,
             tag: None,
+            old_tags: Vec::new(),
         })
     }
 
@@ -124,7 +127,19 @@ impl KeyFormat {
         Ok(Self {
             prefix: Prefix::new(prefix)?,
             tag: Some(secret.derive("key-tag")),
+            old_tags: Vec::new(),
         })
+    }
+
+    /// Also accepts tags made under `previous` (a retired server secret), so keys issued before a
+    /// secret rotation keep parsing. New keys are always tagged under the current secret. No
+    /// effect on an untagged format.
+    #[must_use]
+    pub fn accepting_previous(mut self, previous: &ServerSecret) -> Self {
+        if self.tag.is_some() {
+            self.old_tags.push(previous.derive("key-tag"));
+        }
+        self
     }
 
     /// The prefix.
@@ -201,8 +216,11 @@ impl KeyFormat {
         }
         if let Some(tag_key) = &self.tag {
             let (signed, tag) = covered.split_at(covered.len() - TAG_LEN);
-            let expected = compute_tag(tag_key, signed);
-            if !bool::from(expected.ct_eq(tag)) {
+            let mut ok = compute_tag(tag_key, signed).ct_eq(tag);
+            for old in &self.old_tags {
+                ok |= compute_tag(old, signed).ct_eq(tag);
+            }
+            if !bool::from(ok) {
                 return Err(Error::BadTag);
             }
         }

@@ -144,8 +144,9 @@ impl VerifiedKey {
 /// is no dictionary for a salt to defeat and no two records share an input; (2) with a pepper, a
 /// leaked table alone does not even let an attacker test a candidate key, while a salt is stored
 /// beside the hash; (3) it costs one HMAC, keeping verification under a microsecond (a KDF is
-/// pointless on 178-bit secrets). The price: changing the server secret invalidates every stored
-/// hash, so rotate the secret by issuing new keys (rotation below) under a new manager.
+/// pointless on 178-bit secrets). The price: changing the server secret changes every tag and
+/// hash, so a secret rotation goes through [`KeyManagerBuilder::previous_secret`]: the retired
+/// secret keeps verifying old keys (one more HMAC each) until they are rotated.
 ///
 /// # Verification pipeline
 /// parse (prefix, length, alphabet) → checksum → tag (constant time) → store lookup by id →
@@ -181,6 +182,7 @@ impl VerifiedKey {
 pub struct KeyManager {
     format: KeyFormat,
     pepper: MacKey,
+    old_peppers: Vec<MacKey>,
     store: Arc<dyn KeyStore>,
     clock: Arc<dyn Clock>,
 }
@@ -197,6 +199,7 @@ impl std::fmt::Debug for KeyManager {
 pub struct KeyManagerBuilder {
     prefix: String,
     secret: ServerSecret,
+    previous: Vec<ServerSecret>,
     tagged: bool,
     store: Option<Arc<dyn KeyStore>>,
     clock: Option<Arc<dyn Clock>>,
@@ -209,6 +212,16 @@ impl KeyManagerBuilder {
     #[must_use]
     pub fn tagged(mut self, tagged: bool) -> Self {
         self.tagged = tagged;
+        self
+    }
+
+    /// Also verifies keys issued under `previous`, a retired server secret (tag and stored hash),
+    /// so the server secret can be rotated without breaking issued keys: deploy the new secret
+    /// with the old one as previous, [`KeyManager::rotate`] or reissue the keys, then drop the
+    /// previous secret. Keys issued from now on use the current secret only. Repeatable.
+    #[must_use]
+    pub fn previous_secret(mut self, previous: ServerSecret) -> Self {
+        self.previous.push(previous);
         self
     }
 
@@ -231,14 +244,18 @@ impl KeyManagerBuilder {
     /// # Errors
     /// [`Error::InvalidPrefix`].
     pub fn build(self) -> Result<KeyManager, Error> {
-        let format = if self.tagged {
+        let mut format = if self.tagged {
             KeyFormat::signed(&self.prefix, &self.secret)?
         } else {
             KeyFormat::new(&self.prefix)?
         };
+        for old in &self.previous {
+            format = format.accepting_previous(old);
+        }
         Ok(KeyManager {
             format,
             pepper: self.secret.derive("key-hash"),
+            old_peppers: self.previous.iter().map(|s| s.derive("key-hash")).collect(),
             store: self
                 .store
                 .unwrap_or_else(|| Arc::new(MemoryKeyStore::new())),
@@ -254,6 +271,7 @@ impl KeyManager {
         KeyManagerBuilder {
             prefix: prefix.to_owned(),
             secret,
+            previous: Vec::new(),
             tagged: true,
             store: None,
             clock: None,
@@ -348,8 +366,11 @@ impl KeyManager {
             return Ok(Verification::Unknown);
         };
         let hash = self.hash(parsed.as_str());
-        let same = hash.0.ct_eq(&record.hash.0)
-            & record.prefix.as_bytes().ct_eq(parsed.prefix().as_bytes());
+        let mut same = hash.0.ct_eq(&record.hash.0);
+        for old in &self.old_peppers {
+            same |= old.mac(parsed.as_str().as_bytes()).ct_eq(&record.hash.0);
+        }
+        let same = same & record.prefix.as_bytes().ct_eq(parsed.prefix().as_bytes());
         if !bool::from(same) {
             return Ok(Verification::Unknown);
         }

@@ -321,3 +321,47 @@ fn root_readme_example() -> Result<(), key_format::Error> {
     assert!(matches!(keys.verify(key.expose())?, Verification::Revoked));
     Ok(())
 }
+
+#[test]
+fn server_secret_rotation_with_a_previous_secret() {
+    let old_secret = b"the old server secret, 32 bytes or more..";
+    let new_secret = b"the new server secret, 32 bytes or more!!";
+    let store = Arc::new(MemoryKeyStore::new());
+    let before = KeyManager::builder("omk", ServerSecret::from_bytes(old_secret).unwrap())
+        .store(store.clone())
+        .build()
+        .unwrap();
+    let (old_key, old_record) = before.issue(KeyRequest::new()).unwrap().into_parts();
+
+    // New secret alone: the old key's tag no longer verifies.
+    let strict = KeyManager::builder("omk", ServerSecret::from_bytes(new_secret).unwrap())
+        .store(store.clone())
+        .build()
+        .unwrap();
+    assert!(matches!(
+        strict.verify(old_key.expose()),
+        Err(Error::BadTag)
+    ));
+
+    // New secret with the old one as previous: old keys verify, new keys use the new secret.
+    let after = KeyManager::builder("omk", ServerSecret::from_bytes(new_secret).unwrap())
+        .previous_secret(ServerSecret::from_bytes(old_secret).unwrap())
+        .store(store.clone())
+        .build()
+        .unwrap();
+    assert!(after.verify(old_key.expose()).unwrap().is_valid());
+    let (rotated, _) = after
+        .rotate(&old_record.key_id, Duration::ZERO)
+        .unwrap()
+        .into_parts();
+    assert!(strict.verify(rotated.expose()).unwrap().is_valid());
+    assert!(matches!(
+        after.verify(old_key.expose()).unwrap(),
+        Verification::Expired
+    ));
+    // The previous secret alone does not accept keys of the new one.
+    assert!(matches!(
+        before.verify(rotated.expose()),
+        Err(Error::BadTag)
+    ));
+}
