@@ -84,15 +84,17 @@ impl V1Key {
             .map_err(|_| Error::Malformed {
                 what: "plaintext too long for AES-GCM",
             })?;
-        let mut out =
-            String::with_capacity(PREFIX.len() + 2 * (IV_LEN + buffer.len() + TAG_LEN) + 2);
-        out.push_str(PREFIX);
+        let mut out = Vec::with_capacity(PREFIX.len() + 2 * (IV_LEN + buffer.len() + TAG_LEN) + 2);
+        out.extend_from_slice(PREFIX.as_bytes());
         push_hex(&mut out, &iv);
-        out.push(':');
+        out.push(b':');
         push_hex(&mut out, buffer.as_slice());
-        out.push(':');
+        out.push(b':');
         push_hex(&mut out, tag.as_slice());
-        Ok(out)
+        // All ASCII by construction.
+        String::from_utf8(out).map_err(|_| Error::Malformed {
+            what: "internal hex encoding",
+        })
     }
 }
 
@@ -107,26 +109,45 @@ struct Parts {
     tag: [u8; TAG_LEN],
 }
 
-fn hex_char(n: u8) -> char {
-    char::from(if n < 10 { b'0' + n } else { b'a' + n - 10 })
-}
+const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
 
-/// Lower-case hex, one pass, no intermediate allocation.
-fn push_hex(out: &mut String, bytes: &[u8]) {
+/// Value of each byte as a hex digit (either case), 0xFF for anything else.
+// Evaluated at compile time: an out-of-range index would fail the build, never panic at run time.
+#[allow(clippy::indexing_slicing)]
+const HEX_VALUES: [u8; 256] = {
+    let mut table = [0xFFu8; 256];
+    let mut i = 0u8;
+    loop {
+        let value = match i {
+            b'0'..=b'9' => i - b'0',
+            b'a'..=b'f' => i - b'a' + 10,
+            b'A'..=b'F' => i - b'A' + 10,
+            _ => 0xFF,
+        };
+        table[i as usize] = value;
+        if i == 255 {
+            break;
+        }
+        i += 1;
+    }
+    table
+};
+
+/// Lower-case hex, one pass, appended to a byte buffer that is all ASCII.
+fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
     out.reserve(bytes.len() * 2);
     for &b in bytes {
-        out.push(hex_char(b >> 4));
-        out.push(hex_char(b & 0x0f));
+        let hi = HEX_DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
+        let lo = HEX_DIGITS
+            .get(usize::from(b & 0x0f))
+            .copied()
+            .unwrap_or(b'0');
+        out.extend_from_slice(&[hi, lo]);
     }
 }
 
-fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    }
+fn hex_value(c: u8) -> u8 {
+    HEX_VALUES.get(usize::from(c)).copied().unwrap_or(0xFF)
 }
 
 /// Hex in either case; odd length or a non-hex digit is an error.
@@ -135,15 +156,18 @@ fn decode_hex(field: &str, what: &'static str) -> Result<Vec<u8>, Error> {
     if !bytes.len().is_multiple_of(2) {
         return Err(Error::Malformed { what });
     }
-    let mut out = Vec::with_capacity(bytes.len() / 2);
-    for pair in bytes.chunks_exact(2) {
-        let (Some(&hi), Some(&lo)) = (pair.first(), pair.get(1)) else {
-            return Err(Error::Malformed { what });
-        };
-        match (nibble(hi), nibble(lo)) {
-            (Some(h), Some(l)) => out.push(h << 4 | l),
-            _ => return Err(Error::Malformed { what }),
+    let mut out = vec![0u8; bytes.len() / 2];
+    // Branch-free over the data: any invalid digit sets the high bit of `bad`.
+    let mut bad = 0u8;
+    for (dst, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        if let [h, l] = pair {
+            let (h, l) = (hex_value(*h), hex_value(*l));
+            bad |= h | l;
+            *dst = (h << 4) | (l & 0x0f);
         }
+    }
+    if bad & 0x80 != 0 {
+        return Err(Error::Malformed { what });
     }
     Ok(out)
 }
