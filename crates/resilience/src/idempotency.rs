@@ -30,6 +30,42 @@ pub fn validate_key(key: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// The `Idempotency-Key` of a request, from its headers (name compared case-insensitively).
+///
+/// Accepts the IETF draft's structured-field string (`"8e03…"`, quotes removed) and the bare
+/// token most APIs send. `Ok(None)` when the header is absent; a second `Idempotency-Key`
+/// header, an invalid escape or a value that fails [`validate_key`] is
+/// [`Error::InvalidIdempotencyKey`]. Only `Idempotency-Key` is read: a request id
+/// (`x-request-id`) identifies a request for tracing and is not a de-duplication key.
+pub fn idempotency_key<'a, I>(headers: I) -> Result<Option<&'a str>, Error>
+where
+    I: IntoIterator<Item = (&'a str, &'a [u8])>,
+{
+    let mut found: Option<&'a str> = None;
+    for (name, value) in headers {
+        if !name.eq_ignore_ascii_case("idempotency-key") {
+            continue;
+        }
+        if found.is_some() {
+            return Err(Error::InvalidIdempotencyKey);
+        }
+        let v = std::str::from_utf8(value).map_err(|_| Error::InvalidIdempotencyKey)?;
+        let v = v.trim_matches(|c| c == ' ' || c == '\t');
+        let v = match v.strip_prefix('"') {
+            Some(inner) => inner
+                .strip_suffix('"')
+                .ok_or(Error::InvalidIdempotencyKey)?,
+            None => v,
+        };
+        if v.contains(['"', '\\']) {
+            return Err(Error::InvalidIdempotencyKey);
+        }
+        validate_key(v)?;
+        found = Some(v);
+    }
+    Ok(found)
+}
+
 /// What identifies a request's content: SHA-256 over length-prefixed parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Fingerprint([u8; 32]);
@@ -734,6 +770,35 @@ mod tests {
             s.begin("n99", fp("a")).unwrap_err(),
             Error::StoreFull { capacity: 4 }
         );
+    }
+
+    #[test]
+    fn key_from_headers() {
+        let h = |v: &'static [(&'static str, &'static [u8])]| idempotency_key(v.iter().copied());
+        assert_eq!(h(&[("Idempotency-Key", b"abc-123")]), Ok(Some("abc-123")));
+        assert_eq!(
+            h(&[("idempotency-key", b"\"8e03978e-40d5\"")]),
+            Ok(Some("8e03978e-40d5"))
+        );
+        assert_eq!(h(&[("x-request-id", b"B")]), Ok(None));
+        assert_eq!(h(&[]), Ok(None));
+        for bad in [
+            &[
+                ("Idempotency-Key", &b"a"[..]),
+                ("idempotency-key", &b"b"[..]),
+            ][..],
+            &[("Idempotency-Key", &b"\"open"[..])],
+            &[("Idempotency-Key", &b"\"a\\\"b\""[..])],
+            &[("Idempotency-Key", &b""[..])],
+            &[("Idempotency-Key", &b"\xff"[..])],
+            &[("Idempotency-Key", &b"has space"[..])],
+        ] {
+            assert_eq!(
+                idempotency_key(bad.iter().copied()),
+                Err(Error::InvalidIdempotencyKey),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

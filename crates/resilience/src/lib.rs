@@ -29,7 +29,7 @@ pub use headers::{
 };
 pub use idempotency::{
     Begin, Fingerprint, IdempotencyConfig, IdempotencyConfigBuilder, IdempotencyStore, MAX_KEY_LEN,
-    RunGuard, Waiter, validate_key,
+    RunGuard, Waiter, idempotency_key, validate_key,
 };
 pub use limiter::{
     Acquire, ConcurrencyLimiter, InFlight, LimiterConfig, LimiterConfigBuilder, Priority,

@@ -159,3 +159,37 @@ fn parse_reset_time() {
     }
     assert_eq!(cases.len(), 11);
 }
+
+#[test]
+fn idempotency_header_lookup() {
+    let Some(doc) = load() else { return };
+    let mut checked = 0;
+    for case in doc["idempotency"].as_array().unwrap() {
+        if case["op"].as_str() != Some("getIdempotencyKey") {
+            continue;
+        }
+        let headers: Vec<(String, String)> = case["input"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_owned()))
+            .collect();
+        let ours =
+            resilience::idempotency_key(headers.iter().map(|(k, v)| (k.as_str(), v.as_bytes())))
+                .unwrap();
+        let theirs = case["output"].as_str();
+        let has = |name: &str| headers.iter().any(|(k, _)| k == name);
+        if has("idempotency-key") {
+            // Agree: the lower-case header wins over x-request-id.
+            assert_eq!(ours, theirs, "{case}");
+        } else if has("x-request-id") {
+            // Differ by design: a request id is not a de-duplication key.
+            assert_eq!((ours, theirs.is_some()), (None, true), "{case}");
+        } else {
+            // Differ by design: header names are case-insensitive here.
+            assert_eq!((ours, theirs), (Some("C"), None), "{case}");
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 3);
+}
