@@ -1015,6 +1015,10 @@ impl Cx<'_, '_> {
         if groups.is_empty() {
             return seq_end;
         }
+        let total: usize = groups.iter().map(|g| g.nd).sum();
+        if total < 7 && groups.len() < 3 {
+            return seq_end;
+        }
         let seq = Seq {
             groups,
             digits,
@@ -1083,12 +1087,10 @@ impl Cx<'_, '_> {
         }
         let d = seq.digits_of(g0, j)?;
         let ng = j - g0 + 1;
-        let nds: Vec<usize> = (g0..=j)
-            .filter_map(|x| seq.groups.get(x).map(|g| g.nd))
-            .collect();
-        let seps: Vec<u8> = (g0 + 1..=j)
-            .filter_map(|x| seq.groups.get(x).map(|g| g.sep))
-            .collect();
+        let nds_buf = seq.nds(g0, j);
+        let nds = nds_buf.0.get(..nds_buf.1).unwrap_or_default();
+        let seps_buf = seq.seps(g0, j);
+        let seps = seps_buf.0.get(..seps_buf.1).unwrap_or_default();
         let lead = g0 == 0 && (seq.plus || seq.paren);
         let (start, end) = self.span_of(seq, g0, j)?;
         let (gstart, _) = (seq.groups.get(g0)?.start, ());
@@ -1170,14 +1172,15 @@ impl Cx<'_, '_> {
         }
         let d = seq.digits_of(g0, j)?;
         let ng = j - g0 + 1;
-        let nds: Vec<usize> = (g0..=j)
-            .filter_map(|x| seq.groups.get(x).map(|g| g.nd))
-            .collect();
-        let seps: Vec<u8> = (g0 + 1..=j)
-            .filter_map(|x| seq.groups.get(x).map(|g| g.sep))
-            .collect();
+        let nds_buf = seq.nds(g0, j);
+        let nds = nds_buf.0.get(..nds_buf.1).unwrap_or_default();
+        let seps_buf = seq.seps(g0, j);
+        let seps = seps_buf.0.get(..seps_buf.1).unwrap_or_default();
         let plus = g0 == 0 && seq.plus;
         let (start, mut end) = self.span_of(seq, g0, j)?;
+        if seps.contains(&b'/') || d.len() < 7 || d.len() > 15 {
+            return None;
+        }
         let cx = self.context(start);
         if cx.negative && !cx.positive {
             return None;
@@ -1451,6 +1454,32 @@ struct Seq {
 }
 
 impl Seq {
+    fn nds(&self, g0: usize, j: usize) -> ([usize; 24], usize) {
+        let mut out = [0usize; 24];
+        let mut n = 0;
+        for (slot, g) in out
+            .iter_mut()
+            .zip(self.groups.get(g0..=j).unwrap_or_default())
+        {
+            *slot = g.nd;
+            n += 1;
+        }
+        (out, n)
+    }
+
+    fn seps(&self, g0: usize, j: usize) -> ([u8; 24], usize) {
+        let mut out = [0u8; 24];
+        let mut n = 0;
+        for (slot, g) in out
+            .iter_mut()
+            .zip(self.groups.get(g0 + 1..=j).unwrap_or_default())
+        {
+            *slot = g.sep;
+            n += 1;
+        }
+        (out, n)
+    }
+
     fn digits_of(&self, g0: usize, j: usize) -> Option<&[u8]> {
         let a = self.groups.get(g0)?.off;
         let g = self.groups.get(j)?;
@@ -1505,6 +1534,32 @@ impl Seq {
 /// Which entity a sensitive key's value is, if the key is sensitive.
 pub(crate) fn sensitive_key(key: &[u8]) -> Option<u8> {
     if key.len() < 3 || key.len() > 64 {
+        return None;
+    }
+    // Cheap filter on the last three letters before anything else.
+    let t = key.get(key.len() - 3..)?;
+    let tail = [
+        t.first()?.to_ascii_lowercase(),
+        t.get(1)?.to_ascii_lowercase(),
+        t.get(2)?.to_ascii_lowercase(),
+    ];
+    if !matches!(
+        &tail,
+        b"ord"
+            | b"swd"
+            | b"pwd"
+            | b"ass"
+            | b"ase"
+            | b"nha"
+            | b"ret"
+            | b"ken"
+            | b"key"
+            | b"als"
+            | b"ial"
+            | b"ion"
+            | b"uth"
+            | b"kie"
+    ) {
         return None;
     }
     let mut lower = [0u8; 64];
