@@ -83,3 +83,34 @@ fn sqlite_store_restores_open_breakers_across_connections() {
     assert_eq!(snap.state, resilience::PersistedState::Closed);
     assert_eq!(snap.open_cycles, 0);
 }
+
+#[test]
+fn restart_after_the_open_period_goes_straight_to_half_open() {
+    let store: Arc<dyn StateStore> = Arc::new(MemoryStateStore::new());
+    let clock = Arc::new(ManualClock::at_unix_ms(1_700_000_000_000));
+    let reg = BreakerRegistry::builder()
+        .default_config(cfg())
+        .clock(clock)
+        .store(store.clone())
+        .build()
+        .unwrap();
+    let b = reg.get("p").unwrap();
+    b.try_acquire().permit().unwrap().failure();
+    b.try_acquire().permit().unwrap().failure();
+    assert_eq!(b.state(), State::Open);
+    // The process comes back an hour later: one probe is admitted, not a flood of calls.
+    let later = Arc::new(ManualClock::at_unix_ms(1_700_000_000_000 + 3_600_000));
+    let reg2 = BreakerRegistry::builder()
+        .default_config(cfg())
+        .clock(later)
+        .store(store)
+        .build()
+        .unwrap();
+    let b2 = reg2.get("p").unwrap();
+    assert_eq!(b2.state(), State::HalfOpen);
+    let probe = b2.try_acquire().permit().unwrap();
+    assert!(probe.is_probe());
+    assert!(b2.try_acquire().permit().is_none());
+    probe.success();
+    assert_eq!(b2.state(), State::Closed);
+}
