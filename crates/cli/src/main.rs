@@ -9,6 +9,7 @@ mod error;
 mod info;
 mod input;
 mod key;
+mod redact;
 mod secret;
 
 use std::process::ExitCode;
@@ -37,6 +38,9 @@ enum Command {
     /// The tamper-evident audit log: append, verify, prove, checkpoint, export, purge (audit-log).
     #[command(after_help = audit::AUDIT_HELP)]
     Audit(audit::AuditArgs),
+    /// Redact PII and secrets from a stream: stdin to stdout (pii-redact).
+    #[command(after_help = redact::REDACT_HELP)]
+    Redact(redact::RedactArgs),
     /// Show the crates this binary was built with.
     #[command(after_help = "Example:\n  rampart info")]
     Info,
@@ -55,6 +59,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info => info::run(),
+        Command::Redact(args) => redact::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Key(args) => key::run(&args),
         Command::Secret(args) => secret::run(&args),
