@@ -5,19 +5,22 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use audit_log::{Outcome, actions};
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{get, post, put};
 use futures_util::StreamExt;
 use key_format::{KeyManager, KeyRequest, ScopeSet, Verification, VerifiedKey};
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::audit::{Audit, entry_json};
 use crate::config::{Config, ProviderConfig};
+use crate::credentials::Credentials;
 use crate::error::{ApiError, StartError};
 use crate::http::{SecurityHeaders, bearer, strict_json};
 use crate::keys::{SqliteKeyStore, record_json};
@@ -46,6 +49,10 @@ pub struct AppState {
     pub key_store: Arc<SqliteKeyStore>,
     /// Rate limits (rate-limit).
     pub limits: Limits,
+    /// Provider credentials, encrypted at rest (envelope-encryption).
+    pub credentials: Credentials,
+    /// The audit trail (audit-log).
+    pub audit: Audit,
     started: Instant,
 }
 
@@ -71,13 +78,17 @@ pub struct Parts {
     pub keys: KeyManager,
     /// Its store.
     pub key_store: Arc<SqliteKeyStore>,
+    /// The credential store.
+    pub credentials: Credentials,
+    /// The audit trail.
+    pub audit: Audit,
 }
 
 impl AppState {
     /// Builds the state from a loaded configuration and its parts.
     pub fn new(config: Config, parts: Parts) -> Result<Self, StartError> {
         let (upstream, mock) = match &config.provider {
-            ProviderConfig::Mock => {
+            ProviderConfig::Mock { .. } => {
                 let mock = MockProvider::new();
                 (Upstream::Mock(mock.clone()), Some(mock))
             }
@@ -100,6 +111,8 @@ impl AppState {
             keys: parts.keys,
             key_store: parts.key_store,
             limits,
+            credentials: parts.credentials,
+            audit: parts.audit,
             started: Instant::now(),
         })
     }
@@ -114,6 +127,11 @@ pub fn router(state: Shared) -> Result<Router, StartError> {
         .route("/admin/keys", get(admin_list_keys).post(admin_create_key))
         .route("/admin/keys/{id}/revoke", post(admin_revoke_key))
         .route("/admin/keys/{id}/rotate", post(admin_rotate_key))
+        .route("/admin/credentials", get(admin_list_credentials))
+        .route("/admin/credentials/{name}", put(admin_put_credential))
+        .route("/admin/audit", get(admin_audit_query))
+        .route("/admin/audit/verify", get(admin_audit_verify))
+        .route("/admin/audit/checkpoint", post(admin_audit_checkpoint))
         .route_layer(middleware::from_fn_with_state(state.clone(), admin_auth));
     let api = Router::new()
         .route("/v1/chat/completions", post(chat))
@@ -186,6 +204,22 @@ async fn read_body(st: &AppState, body: Body) -> Result<Bytes, ApiError> {
         })
 }
 
+/// The decrypted provider credential, when one is configured.
+fn provider_credential(st: &AppState) -> Result<Option<Arc<zeroize::Zeroizing<String>>>, ApiError> {
+    let name = match &st.config.provider {
+        ProviderConfig::Mock { credential } | ProviderConfig::Openai { credential, .. } => {
+            credential
+        }
+    };
+    match name {
+        None => Ok(None),
+        Some(name) => st.credentials.get(name).map(Some).map_err(|e| {
+            tracing::error!(error = %e, "provider credential unavailable");
+            ApiError::upstream("the provider credential is not available")
+        }),
+    }
+}
+
 fn upstream_error(e: &crate::provider::UpstreamError) -> ApiError {
     tracing::warn!(error = %e, "provider call failed");
     ApiError::upstream("the provider failed; try again later")
@@ -228,7 +262,12 @@ async fn chat_inner(
     let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
     let reply = st
         .upstream
-        .call(Endpoint::Chat, &outgoing, stream, None)
+        .call(
+            Endpoint::Chat,
+            &outgoing,
+            stream,
+            provider_credential(&st)?.as_deref().map(|c| c.as_str()),
+        )
         .await
         .map_err(|e| upstream_error(&e))?;
     match reply {
@@ -267,7 +306,12 @@ async fn embeddings_inner(
     let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
     match st
         .upstream
-        .call(Endpoint::Embeddings, &outgoing, false, None)
+        .call(
+            Endpoint::Embeddings,
+            &outgoing,
+            false,
+            provider_credential(&st)?.as_deref().map(|c| c.as_str()),
+        )
         .await
         .map_err(|e| upstream_error(&e))?
     {
@@ -294,7 +338,12 @@ async fn speech_inner(
     let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
     match st
         .upstream
-        .call(Endpoint::Speech, &outgoing, false, None)
+        .call(
+            Endpoint::Speech,
+            &outgoing,
+            false,
+            provider_credential(&st)?.as_deref().map(|c| c.as_str()),
+        )
         .await
         .map_err(|e| upstream_error(&e))?
     {
@@ -320,7 +369,7 @@ async fn admin_auth(State(st): State<Shared>, request: Request, next: Next) -> R
 
 async fn admin_status(State(st): State<Shared>) -> Response {
     let provider = match &st.config.provider {
-        ProviderConfig::Mock => "mock",
+        ProviderConfig::Mock { .. } => "mock",
         ProviderConfig::Openai { .. } => "openai",
     };
     axum::Json(json!({
@@ -387,29 +436,48 @@ fn issued_json(st: &AppState, issued: key_format::IssuedKey) -> Response {
 }
 
 async fn admin_create_key(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
-    let result = (|| {
-        let req: CreateKey = strict_json(&headers, &body)?;
-        let scopes = ScopeSet::from_patterns(&req.scopes).map_err(|e| key_error(&e))?;
-        let mut request = KeyRequest::new().scopes(scopes);
-        if let Some(label) = req.label {
-            request = request.label(label);
-        }
-        if let Some(principal) = req.principal {
-            request = request.principal(principal);
-        }
-        if let Some(secs) = req.expires_in_secs {
-            request = request.expires_in(Duration::from_secs(secs));
-        }
-        let issued = st.keys.issue(request).map_err(|e| key_error(&e))?;
-        if req.tools.is_some() {
-            st.key_store
-                .set_tools(&issued.record().key_id, req.tools)
-                .map_err(|e| key_error(&e))?;
-        }
-        tracing::info!(key = issued.record().key_id, "admin: key created");
-        Ok::<_, ApiError>(issued_json(&st, issued))
-    })();
-    result.unwrap_or_else(IntoResponse::into_response)
+    respond_admin(create_key(&st, &headers, &body).await)
+}
+
+fn respond_admin(r: Result<Response, ApiError>) -> Response {
+    r.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn create_key(
+    st: &AppState,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, ApiError> {
+    let req: CreateKey = strict_json(headers, body)?;
+    let scopes = ScopeSet::from_patterns(&req.scopes).map_err(|e| key_error(&e))?;
+    let mut request = KeyRequest::new().scopes(scopes);
+    if let Some(label) = req.label.clone() {
+        request = request.label(label);
+    }
+    if let Some(principal) = req.principal {
+        request = request.principal(principal);
+    }
+    if let Some(secs) = req.expires_in_secs {
+        request = request.expires_in(Duration::from_secs(secs));
+    }
+    let issued = st.keys.issue(request).map_err(|e| key_error(&e))?;
+    let id = issued.record().key_id.clone();
+    if req.tools.is_some() {
+        st.key_store
+            .set_tools(&id, req.tools.clone())
+            .map_err(|e| key_error(&e))?;
+    }
+    st.audit
+        .record(
+            actions::API_KEY_CREATED,
+            &id,
+            Outcome::Success,
+            json!({ "label": req.label, "scopes": req.scopes, "tools": req.tools,
+                    "expires_in_secs": req.expires_in_secs }),
+        )
+        .await?;
+    tracing::info!(key = id, "admin: key created");
+    Ok(issued_json(st, issued))
 }
 
 async fn admin_list_keys(State(st): State<Shared>) -> Response {
@@ -419,21 +487,44 @@ async fn admin_list_keys(State(st): State<Shared>) -> Response {
         .iter()
         .map(|(r, t)| record_json(r, t.as_deref()))
         .collect();
-    axum::Json(json!({ "keys": keys })).into_response()
+    respond_admin(
+        st.audit
+            .record(
+                "api_key.listed",
+                "keys",
+                Outcome::Success,
+                json!({ "count": keys.len() }),
+            )
+            .await
+            .map(|_| axum::Json(json!({ "keys": keys })).into_response()),
+    )
 }
 
 async fn admin_revoke_key(State(st): State<Shared>, Path(id): Path<String>) -> Response {
-    match st.keys.revoke(&id) {
-        Ok(()) => {
-            tracing::info!(key = id, "admin: key revoked");
-            let record = st.keys.store().get(&id).ok().flatten();
-            let tools = st.key_store.tools(&id);
-            match record {
-                Some(r) => axum::Json(record_json(&r, tools.as_deref())).into_response(),
-                None => ApiError::not_found("no such key").into_response(),
-            }
-        }
-        Err(e) => key_error(&e).into_response(),
+    respond_admin(revoke_key(&st, &id).await)
+}
+
+async fn revoke_key(st: &AppState, id: &str) -> Result<Response, ApiError> {
+    if let Err(e) = st.keys.revoke(id) {
+        st.audit
+            .record(
+                actions::API_KEY_REVOKED,
+                id,
+                Outcome::Failure,
+                json!({ "error": e.to_string() }),
+            )
+            .await?;
+        return Err(key_error(&e));
+    }
+    st.audit
+        .record(actions::API_KEY_REVOKED, id, Outcome::Success, json!({}))
+        .await?;
+    tracing::info!(key = id, "admin: key revoked");
+    let record = st.keys.store().get(id).ok().flatten();
+    let tools = st.key_store.tools(id);
+    match record {
+        Some(r) => Ok(axum::Json(record_json(&r, tools.as_deref())).into_response()),
+        None => Err(ApiError::not_found("no such key")),
     }
 }
 
@@ -443,24 +534,252 @@ async fn admin_rotate_key(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let result = (|| {
-        let req: RotateKey = if body.is_empty() {
-            RotateKey::default()
-        } else {
-            strict_json(&headers, &body)?
-        };
-        let grace = req
-            .grace_secs
-            .map_or(DEFAULT_ROTATION_GRACE, Duration::from_secs);
-        let issued = st.keys.rotate(&id, grace).map_err(|e| key_error(&e))?;
-        let tools = st.key_store.tools(&id).map(|t| t.to_vec());
-        if tools.is_some() {
-            st.key_store
-                .set_tools(&issued.record().key_id, tools)
-                .map_err(|e| key_error(&e))?;
+    respond_admin(rotate_key(&st, &id, &headers, &body).await)
+}
+
+async fn rotate_key(
+    st: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, ApiError> {
+    let req: RotateKey = if body.is_empty() {
+        RotateKey::default()
+    } else {
+        strict_json(headers, body)?
+    };
+    let grace = req
+        .grace_secs
+        .map_or(DEFAULT_ROTATION_GRACE, Duration::from_secs);
+    let issued = match st.keys.rotate(id, grace) {
+        Ok(issued) => issued,
+        Err(e) => {
+            st.audit
+                .record(
+                    actions::API_KEY_ROTATED,
+                    id,
+                    Outcome::Failure,
+                    json!({ "error": e.to_string() }),
+                )
+                .await?;
+            return Err(key_error(&e));
         }
-        tracing::info!(old = id, new = issued.record().key_id, "admin: key rotated");
-        Ok::<_, ApiError>(issued_json(&st, issued))
-    })();
-    result.unwrap_or_else(IntoResponse::into_response)
+    };
+    let new_id = issued.record().key_id.clone();
+    let tools = st.key_store.tools(id).map(|t| t.to_vec());
+    if tools.is_some() {
+        st.key_store
+            .set_tools(&new_id, tools)
+            .map_err(|e| key_error(&e))?;
+    }
+    st.audit
+        .record(
+            actions::API_KEY_ROTATED,
+            id,
+            Outcome::Success,
+            json!({ "new_key": new_id, "grace_secs": grace.as_secs() }),
+        )
+        .await?;
+    tracing::info!(old = id, new = new_id, "admin: key rotated");
+    Ok(issued_json(st, issued))
+}
+
+/// `PUT /admin/credentials/{name}`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PutCredential {
+    value: zeroize::Zeroizing<String>,
+}
+
+fn valid_name(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 64
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+}
+
+async fn admin_put_credential(
+    State(st): State<Shared>,
+    Path(name): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    respond_admin(put_credential(&st, &name, &headers, &body).await)
+}
+
+async fn put_credential(
+    st: &AppState,
+    name: &str,
+    headers: &HeaderMap,
+    body: &Bytes,
+) -> Result<Response, ApiError> {
+    if !valid_name(name) {
+        return Err(ApiError::bad_request(
+            "credential names are 1-64 characters of [A-Za-z0-9._-]",
+        ));
+    }
+    let req: PutCredential = strict_json(headers, body)?;
+    if req.value.is_empty() || req.value.len() > crate::credentials::MAX_CREDENTIAL_LEN {
+        return Err(ApiError::bad_request("credential value empty or too long"));
+    }
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    st.credentials.put(name, &req.value, now).map_err(|e| {
+        tracing::error!(error = %e, "storing a credential failed");
+        ApiError::internal()
+    })?;
+    st.audit
+        .record(
+            "credential.stored",
+            &format!("credential:{name}"),
+            Outcome::Success,
+            json!({ "length": req.value.len() }),
+        )
+        .await?;
+    tracing::info!(credential = name, "admin: credential stored");
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn admin_list_credentials(State(st): State<Shared>) -> Response {
+    let result = async {
+        let names = st.credentials.names().map_err(|e| {
+            tracing::error!(error = %e, "listing credentials failed");
+            ApiError::internal()
+        })?;
+        st.audit
+            .record(
+                "credential.listed",
+                "credentials",
+                Outcome::Success,
+                json!({}),
+            )
+            .await?;
+        let list: Vec<_> = names
+            .iter()
+            .map(|(n, t)| json!({ "name": n, "updated_at": t }))
+            .collect();
+        Ok(axum::Json(json!({ "credentials": list })).into_response())
+    };
+    respond_admin(result.await)
+}
+
+/// `GET /admin/audit` query parameters.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AuditQuery {
+    #[serde(default)]
+    action: Option<String>,
+    #[serde(default)]
+    target: Option<String>,
+    #[serde(default)]
+    outcome: Option<String>,
+    #[serde(default)]
+    after: Option<u64>,
+    #[serde(default)]
+    limit: Option<usize>,
+}
+
+async fn admin_audit_query(State(st): State<Shared>, uri: axum::http::Uri) -> Response {
+    let query = uri.query().unwrap_or("").to_owned();
+    let result = async {
+        let q: AuditQuery = axum::extract::Query::try_from_uri(&uri)
+            .map(|axum::extract::Query(q)| q)
+            .map_err(|_| ApiError::bad_request("invalid audit query"))?;
+        let mut query_spec = audit_log::Query::new().limit(q.limit.unwrap_or(100));
+        if let Some(a) = &q.action {
+            query_spec = query_spec.action(a.clone());
+        }
+        if let Some(t) = &q.target {
+            query_spec = query_spec.target(t.clone());
+        }
+        if let Some(o) = &q.outcome {
+            let outcome =
+                Outcome::parse(o).ok_or_else(|| ApiError::bad_request("unknown outcome"))?;
+            query_spec = query_spec.outcome(outcome);
+        }
+        if let Some(after) = q.after {
+            query_spec = query_spec.after(after);
+        }
+        let log = st.audit.log().clone();
+        let page = tokio::task::spawn_blocking(move || log.query(&query_spec))
+            .await
+            .map_err(|_| ApiError::internal())?
+            .map_err(|e| {
+                tracing::error!(error = %e, "audit query failed");
+                ApiError::internal()
+            })?;
+        st.audit
+            .record(
+                "audit.queried",
+                "audit",
+                Outcome::Success,
+                json!({ "query": query }),
+            )
+            .await?;
+        let entries: Vec<_> = page.entries.iter().map(entry_json).collect();
+        Ok(axum::Json(json!({ "entries": entries, "next": page.next })).into_response())
+    };
+    respond_admin(result.await)
+}
+
+async fn admin_audit_verify(State(st): State<Shared>) -> Response {
+    let result = async {
+        let log = st.audit.log().clone();
+        let verifier = st.audit.verifier().clone();
+        let verdict = tokio::task::spawn_blocking(move || log.verify(Some(&verifier)))
+            .await
+            .map_err(|_| ApiError::internal())?
+            .map_err(|e| {
+                tracing::error!(error = %e, "audit verification failed to run");
+                ApiError::internal()
+            })?;
+        let body = match verdict {
+            audit_log::Verification::Valid {
+                size,
+                root,
+                first,
+                checkpointed,
+            } => json!({ "valid": true, "size": size, "root": hex::encode(root),
+                         "first": first, "checkpointed": checkpointed }),
+            audit_log::Verification::Tampered { seq, reason } => {
+                tracing::error!(seq, ?reason, "audit log tampered");
+                json!({ "valid": false, "first_bad_seq": seq, "reason": format!("{reason:?}") })
+            }
+        };
+        st.audit
+            .record(
+                "audit.verified",
+                "audit",
+                Outcome::Success,
+                json!({ "valid": body.get("valid") }),
+            )
+            .await?;
+        Ok(axum::Json(body).into_response())
+    };
+    respond_admin(result.await)
+}
+
+async fn admin_audit_checkpoint(State(st): State<Shared>) -> Response {
+    let result = async {
+        let log = st.audit.log().clone();
+        let checkpoint = tokio::task::spawn_blocking(move || log.checkpoint())
+            .await
+            .map_err(|_| ApiError::internal())?
+            .map_err(|e| {
+                tracing::error!(error = %e, "audit checkpoint failed");
+                ApiError::internal()
+            })?;
+        st.audit
+            .record(
+                "audit.checkpointed",
+                "audit",
+                Outcome::Success,
+                json!({ "size": checkpoint.size() }),
+            )
+            .await?;
+        let value: serde_json::Value =
+            serde_json::from_str(&checkpoint.to_json()).map_err(|_| ApiError::internal())?;
+        Ok(axum::Json(value).into_response())
+    };
+    respond_admin(result.await)
 }

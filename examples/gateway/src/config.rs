@@ -25,7 +25,12 @@ pub enum GuardMode {
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
 pub enum ProviderConfig {
     /// The built-in in-process mock (records what it received; runs offline).
-    Mock,
+    Mock {
+        /// Name of a stored provider credential to send (tests use it to see that the
+        /// decrypted credential, and only it, reaches the provider).
+        #[serde(default)]
+        credential: Option<String>,
+    },
     /// Any OpenAI-compatible HTTP endpoint, e.g. `http://127.0.0.1:11434/v1`.
     Openai {
         /// Base URL up to and including `/v1`; the gateway appends `/chat/completions` etc.
@@ -117,7 +122,7 @@ impl Default for Config {
             require_env_secrets: false,
             key_prefix: "rmp".into(),
             demo_key_ttl_secs: 24 * 3600,
-            provider: ProviderConfig::Mock,
+            provider: ProviderConfig::Mock { credential: None },
             limits: LimitsConfig::default(),
             log: "info".into(),
             redis_url: None,
@@ -190,7 +195,7 @@ impl Config {
         if let Some(v) = get("RAMPART_UPSTREAM_URL") {
             let credential = match &self.provider {
                 ProviderConfig::Openai { credential, .. } => credential.clone(),
-                ProviderConfig::Mock => None,
+                ProviderConfig::Mock { credential } => credential.clone(),
             };
             self.provider = ProviderConfig::Openai {
                 base_url: v,

@@ -3,7 +3,9 @@
 #![deny(missing_docs)]
 
 pub mod app;
+pub mod audit;
 pub mod config;
+pub mod credentials;
 pub mod error;
 pub mod http;
 pub mod keys;
@@ -113,7 +115,30 @@ pub fn build_state(
             reason: e.to_string(),
         }
     };
+    let (master, master_origin) = secrets::load_or_generate(
+        "RAMPART_MASTER_KEY",
+        env("RAMPART_MASTER_KEY"),
+        &secret_dir,
+        "master_key",
+        32,
+        require,
+        check(SecretPurpose::Encryption),
+    )?;
+    let (audit_key, _) = secrets::load_or_generate(
+        "RAMPART_AUDIT_KEY",
+        env("RAMPART_AUDIT_KEY"),
+        &secret_dir,
+        "audit_key",
+        32,
+        require,
+        check(SecretPurpose::Signing),
+    )?;
     let db = Arc::new(store::Db::open(&dir)?);
+    let credentials = credentials::Credentials::new(
+        credentials::master_key(&master, master_origin)?,
+        db.clone(),
+    )?;
+    let audit = audit::Audit::open(&dir, &audit_key)?;
     let key_store = Arc::new(keys::SqliteKeyStore::open(db.clone())?);
     let server_secret =
         key_format::ServerSecret::from_bytes(pepper.expose()).map_err(component("key-format"))?;
@@ -129,6 +154,8 @@ pub fn build_state(
             admin,
             keys,
             key_store,
+            credentials,
+            audit,
         },
     )?);
     let demo_key = if demo_ttl > 0 {
