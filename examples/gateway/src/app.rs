@@ -29,6 +29,7 @@ use crate::mock::MockProvider;
 use crate::openai::{ChatRequest, EmbeddingsRequest, SpeechRequest};
 use crate::provider::{Endpoint, HttpUpstream, Reply, Upstream};
 use crate::secrets::AdminKey;
+use crate::security::Content;
 use crate::store::Db;
 
 /// Everything a request needs, shared by all of them.
@@ -53,6 +54,8 @@ pub struct AppState {
     pub credentials: Credentials,
     /// The audit trail (audit-log).
     pub audit: Audit,
+    /// Injection guard, tool allow-list and PII redaction.
+    pub content: Content,
     started: Instant,
 }
 
@@ -102,6 +105,7 @@ impl AppState {
             }
         };
         let limits = Limits::new(&config.limits)?;
+        let content = Content::new(config.injection_mode, config.pii_redaction)?;
         Ok(Self {
             config,
             upstream,
@@ -113,6 +117,7 @@ impl AppState {
             limits,
             credentials: parts.credentials,
             audit: parts.audit,
+            content,
             started: Instant::now(),
         })
     }
@@ -256,25 +261,40 @@ async fn chat_inner(
     body: Body,
 ) -> Result<Response, ApiError> {
     let body = read_body(&st, body).await?;
-    let request: ChatRequest = strict_json(&headers, &body)?;
-    tracing::debug!(key = caller.key.key_id(), "chat");
+    let mut request: ChatRequest = strict_json(&headers, &body)?;
+    let key_id = caller.key.key_id();
+    Content::check_tools(&request, st.key_store.tools(key_id).as_deref())?;
+    st.content
+        .guard_texts(request.texts().into_iter(), key_id)?;
+    let mapping = st.content.redact_prompt(&mut request);
     let stream = request.stream == Some(true);
     let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
+    let credential = provider_credential(&st)?;
     let reply = st
         .upstream
         .call(
             Endpoint::Chat,
             &outgoing,
             stream,
-            provider_credential(&st)?.as_deref().map(|c| c.as_str()),
+            credential.as_deref().map(|c| c.as_str()),
         )
         .await
         .map_err(|e| upstream_error(&e))?;
     match reply {
-        Reply::Json(v) => Ok(axum::Json(v).into_response()),
+        Reply::Json(mut v) => {
+            st.content.answer_json(&mut v, &mapping);
+            Ok(axum::Json(v).into_response())
+        }
         Reply::Stream(payloads) => {
-            let events = payloads.map(|p| match p {
-                Ok(p) => Ok::<_, std::io::Error>(Bytes::from(format!("data: {p}\n\n"))),
+            let state = st.clone();
+            let mut pending = String::new();
+            let events = payloads.map(move |p| match p {
+                Ok(p) => Ok::<_, std::io::Error>(Bytes::from(stream_event(
+                    &state.content,
+                    &p,
+                    &mut pending,
+                    &mapping,
+                ))),
                 Err(e) => {
                     tracing::warn!(error = %e, "provider stream failed");
                     Err(std::io::Error::other("provider stream failed"))
@@ -291,6 +311,42 @@ async fn chat_inner(
     }
 }
 
+/// One server-sent event of the answer: the delta's content restored (with the hold-back of
+/// a cut placeholder); at `[DONE]`, whatever was held back goes out first.
+fn stream_event(
+    content: &Content,
+    payload: &str,
+    pending: &mut String,
+    mapping: &pii_redact::Mapping,
+) -> String {
+    if payload == "[DONE]" {
+        let rest = content.stream_end(pending, mapping);
+        if rest.is_empty() {
+            return "data: [DONE]\n\n".into();
+        }
+        let flush = json!({ "object": "chat.completion.chunk",
+                            "choices": [{ "index": 0, "delta": { "content": rest }, "finish_reason": null }] });
+        return format!("data: {flush}\n\ndata: [DONE]\n\n");
+    }
+    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(payload) else {
+        // Not JSON: never forward unparsed provider text unredacted.
+        return format!("data: {}\n\n", content.redactor().redact(payload));
+    };
+    if let Some(choices) = value
+        .get_mut("choices")
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        for choice in choices {
+            if let Some(serde_json::Value::String(text)) =
+                choice.get_mut("delta").and_then(|d| d.get_mut("content"))
+            {
+                *text = content.stream_piece(pending, text, mapping);
+            }
+        }
+    }
+    format!("data: {value}\n\n")
+}
+
 async fn embeddings(State(st): State<Shared>, request: Request) -> Response {
     run(st, request, Endpoint::Embeddings, embeddings_inner).await
 }
@@ -302,7 +358,18 @@ async fn embeddings_inner(
     body: Body,
 ) -> Result<Response, ApiError> {
     let body = read_body(&st, body).await?;
-    let request: EmbeddingsRequest = strict_json(&headers, &body)?;
+    let mut request: EmbeddingsRequest = strict_json(&headers, &body)?;
+    if st.config.pii_redaction {
+        // Embeddings cannot be restored: PII is replaced one way.
+        match &mut request.input {
+            crate::openai::EmbeddingInput::One(t) => *t = st.content.redactor().redact(t),
+            crate::openai::EmbeddingInput::Many(ts) => {
+                for t in ts {
+                    *t = st.content.redactor().redact(t);
+                }
+            }
+        }
+    }
     let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
     match st
         .upstream

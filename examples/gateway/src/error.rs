@@ -51,6 +51,7 @@ struct Inner {
     status: StatusCode,
     code: &'static str,
     message: String,
+    details: Option<serde_json::Value>,
     headers: HeaderMap,
 }
 
@@ -61,6 +62,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            details: None,
             headers: HeaderMap::new(),
         }))
     }
@@ -146,6 +148,11 @@ impl ApiError {
         self
     }
 
+    /// Adds structured details to the body (`error.details`); never secret material.
+    pub fn set_details(&mut self, details: serde_json::Value) {
+        self.0.details = Some(details);
+    }
+
     /// The status code.
     pub fn status(&self) -> StatusCode {
         self.0.status
@@ -173,9 +180,16 @@ impl IntoResponse for ApiError {
             500..=599 => "api_error",
             _ => "invalid_request_error",
         };
-        let body = serde_json::json!({
+        let mut body = serde_json::json!({
             "error": { "code": this.code, "message": this.message, "type": kind }
         });
+        if let (Some(details), Some(map)) = (
+            this.details,
+            body.get_mut("error")
+                .and_then(serde_json::Value::as_object_mut),
+        ) {
+            map.insert("details".into(), details);
+        }
         let mut response = (this.status, axum::Json(body)).into_response();
         response.headers_mut().extend(this.headers);
         response

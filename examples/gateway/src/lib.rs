@@ -15,6 +15,7 @@ pub mod openai;
 pub mod passthrough;
 pub mod provider;
 pub mod secrets;
+pub mod security;
 pub mod store;
 
 use std::future::Future;
@@ -240,14 +241,21 @@ pub async fn serve(
         .await
 }
 
-/// Installs the `tracing` subscriber (`RUST_LOG` overrides `filter`). Call once, from `main`.
+/// Installs the `tracing` subscriber (`RUST_LOG` overrides `filter`). Every formatted line
+/// goes through pii-redact before it reaches stderr, so keys, tokens and PII never reach a
+/// log. Call once, from `main`.
 pub fn init_tracing(filter: &str) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .or_else(|_| tracing_subscriber::EnvFilter::try_new(filter))
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let redactor = Arc::new(pii_redact::Redactor::new());
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .with_writer(pii_redact::RedactingMakeWriter::new(
+            redactor,
+            std::io::stderr,
+        ))
         .try_init();
 }
 

@@ -222,6 +222,24 @@ pub struct SpeechRequest {
 }
 
 impl ChatRequest {
+    /// Every text of the prompt with its role.
+    pub fn texts(&self) -> Vec<(Role, &str)> {
+        let mut out = Vec::new();
+        for m in &self.messages {
+            match &m.content {
+                Some(Content::Text(t)) => out.push((m.role, t.as_str())),
+                Some(Content::Parts(parts)) => out.extend(
+                    parts
+                        .iter()
+                        .filter_map(|p| p.text.as_deref())
+                        .map(|t| (m.role, t)),
+                ),
+                None => {}
+            }
+        }
+        out
+    }
+
     /// Every text of the prompt, mutably, with its role (for scanning and redaction).
     pub fn texts_mut(&mut self) -> impl Iterator<Item = (Role, &mut String)> {
         self.messages.iter_mut().flat_map(|m| {

@@ -1,0 +1,229 @@
+//! The content layers: the injection guard (injection-detect) over every message with its
+//! role's policy, the per-key tool allow-list, and reversible PII redaction (pii-redact) of the
+//! prompt, with the placeholders restored in the answer and new PII in the answer redacted.
+
+use injection_detect::{Action, Guard, Message as GuardMessage, Source};
+use pii_redact::{Mapping, Redactor};
+use serde_json::Value;
+
+use crate::config::GuardMode;
+use crate::error::{ApiError, StartError};
+use crate::openai::{ChatRequest, Role};
+
+/// The guard and the redactor, built once at start.
+pub struct Content {
+    guard: Guard,
+    mode: GuardMode,
+    redactor: Redactor,
+    pii: bool,
+}
+
+impl std::fmt::Debug for Content {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Content")
+            .field("mode", &self.mode)
+            .field("pii", &self.pii)
+            .finish_non_exhaustive()
+    }
+}
+
+fn source(role: Role) -> Source {
+    match role {
+        Role::System | Role::Developer => Source::System,
+        Role::User => Source::User,
+        Role::Assistant => Source::Assistant,
+        Role::Tool => Source::Tool,
+    }
+}
+
+impl Content {
+    /// Builds the layers.
+    pub fn new(mode: GuardMode, pii: bool) -> Result<Self, StartError> {
+        let guard = Guard::builder()
+            .mode(injection_detect::Mode::Block)
+            .build()
+            .map_err(|e| StartError::Component {
+                component: "injection-detect",
+                reason: e.to_string(),
+            })?;
+        Ok(Self {
+            guard,
+            mode,
+            redactor: Redactor::new(),
+            pii,
+        })
+    }
+
+    /// The redactor (also used for the logs).
+    pub fn redactor(&self) -> &Redactor {
+        &self.redactor
+    }
+
+    /// Scans every text of the chat. Block mode: 400 `SECURITY_001` with the rules that fired
+    /// (never the matched text). Warn mode: a log line, and the request goes on.
+    pub fn guard_texts<'a>(
+        &self,
+        texts: impl Iterator<Item = (Role, &'a str)>,
+        key_id: &str,
+    ) -> Result<(), ApiError> {
+        if self.mode == GuardMode::Off {
+            return Ok(());
+        }
+        let messages: Vec<GuardMessage<'_>> = texts
+            .map(|(role, content)| GuardMessage {
+                source: source(role),
+                content,
+            })
+            .collect();
+        let verdict = self.guard.scan_messages(&messages);
+        if verdict.action == Action::Allow {
+            return Ok(());
+        }
+        let rules: Vec<&str> = verdict
+            .messages
+            .iter()
+            .flat_map(|v| v.matches().iter().map(|m| m.rule()))
+            .collect();
+        let blocking = verdict.action == Action::Block && self.mode == GuardMode::Block;
+        tracing::warn!(
+            key = key_id,
+            action = verdict.action.as_str(),
+            score = verdict.score,
+            rules = ?rules,
+            blocked = blocking,
+            "prompt injection guard"
+        );
+        if blocking {
+            let mut err = ApiError::new(
+                axum::http::StatusCode::BAD_REQUEST,
+                "SECURITY_001",
+                "request blocked by the prompt-injection guard",
+            );
+            err.set_details(serde_json::json!({ "rules": rules, "score": verdict.score }));
+            return Err(err);
+        }
+        Ok(())
+    }
+
+    /// Checks the tools the request offers against the key's allow-list (`None`: no tools).
+    pub fn check_tools(request: &ChatRequest, allowed: Option<&[String]>) -> Result<(), ApiError> {
+        for tool in request.tools.iter().flatten() {
+            let name = tool.function.name.as_str();
+            if !allowed.is_some_and(|list| list.iter().any(|a| a == name)) {
+                let mut err = ApiError::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "SECURITY_002",
+                    "a tool in the request is not on this key's allow-list",
+                );
+                err.set_details(serde_json::json!({ "tool": name }));
+                return Err(err);
+            }
+        }
+        Ok(())
+    }
+
+    /// Replaces PII and secrets in every prompt text by reversible placeholders
+    /// (`<EMAIL_1>`); the returned mapping restores them in the answer.
+    pub fn redact_prompt(&self, request: &mut ChatRequest) -> Mapping {
+        let mut mapping = Mapping::new();
+        if self.pii {
+            for (_, text) in request.texts_mut() {
+                let redacted = self.redactor.redact_reversible_into(text, &mut mapping);
+                *text = redacted;
+            }
+        }
+        mapping
+    }
+
+    /// Redacts PII the provider produced by itself, then restores the prompt's placeholders.
+    pub fn answer_text(&self, text: &str, mapping: &Mapping) -> String {
+        if !self.pii {
+            return text.to_owned();
+        }
+        let redacted = self.redactor.redact(text);
+        if mapping.is_empty() {
+            redacted
+        } else {
+            mapping.restore(&redacted)
+        }
+    }
+
+    /// Applies [`Content::answer_text`] to every `content` string of a chat completion.
+    pub fn answer_json(&self, value: &mut Value, mapping: &Mapping) {
+        let Some(choices) = value.get_mut("choices").and_then(Value::as_array_mut) else {
+            return;
+        };
+        for choice in choices {
+            for field in ["message", "delta"] {
+                if let Some(Value::String(text)) =
+                    choice.get_mut(field).and_then(|m| m.get_mut("content"))
+                {
+                    *text = self.answer_text(text, mapping);
+                }
+            }
+        }
+    }
+
+    /// Restores placeholders in streamed text that may cut a placeholder in two: `pending`
+    /// holds an unfinished tail (from the last `<` with no `>` after it, at most 64 bytes);
+    /// returns what can be sent now.
+    pub fn stream_piece(&self, pending: &mut String, piece: &str, mapping: &Mapping) -> String {
+        pending.push_str(piece);
+        let cut = match pending.rfind('<') {
+            Some(open) if !pending[open..].contains('>') && pending.len() - open <= 64 => open,
+            _ => pending.len(),
+        };
+        let ready: String = pending.drain(..cut).collect();
+        self.answer_text(&ready, mapping)
+    }
+
+    /// Flushes the held-back tail at the end of a stream.
+    pub fn stream_end(&self, pending: &mut String, mapping: &Mapping) -> String {
+        let rest = std::mem::take(pending);
+        self.answer_text(&rest, mapping)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chat(text: &str) -> ChatRequest {
+        serde_json::from_value(serde_json::json!({
+            "model": "m", "messages": [{"role": "user", "content": text}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn placeholders_round_trip_through_a_split_stream() {
+        let c = Content::new(GuardMode::Block, true).unwrap();
+        let mut req = chat("mail ada@example.com now");
+        let mapping = c.redact_prompt(&mut req);
+        let sent = serde_json::to_string(&req).unwrap();
+        assert!(!sent.contains("ada@example.com"), "{sent}");
+        assert!(sent.contains("<EMAIL_1>"), "{sent}");
+        let answer = "You said: mail <EMAIL_1> now";
+        for cut in 0..answer.len() {
+            let (a, b) = answer.split_at(cut);
+            let mut pending = String::new();
+            let mut out = c.stream_piece(&mut pending, a, &mapping);
+            out += &c.stream_piece(&mut pending, b, &mapping);
+            out += &c.stream_end(&mut pending, &mapping);
+            assert_eq!(out, "You said: mail ada@example.com now", "cut {cut}");
+        }
+    }
+
+    #[test]
+    fn tools_outside_the_allow_list_are_refused() {
+        let req: ChatRequest = serde_json::from_value(serde_json::json!({
+            "model": "m", "messages": [{"role": "user", "content": "x"}],
+            "tools": [{"type": "function", "function": {"name": "delete_all"}}]
+        }))
+        .unwrap();
+        assert!(Content::check_tools(&req, None).is_err());
+        assert!(Content::check_tools(&req, Some(&["search".into()])).is_err());
+        assert!(Content::check_tools(&req, Some(&["delete_all".into()])).is_ok());
+        assert!(Content::check_tools(&chat("x"), None).is_ok());
+    }
+}
