@@ -152,11 +152,11 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// The default for the user's own turn: warn at 0.4 (one medium signal), block at 0.75 (one
-    /// strong signal, or two medium ones).
+    /// The default for the user's own turn: warn at 0.4 (one medium signal), block at 0.7 (one
+    /// strong signal, two medium ones, or one medium and three weak ones).
     pub const TRUSTED: Self = Self {
         warn: 0.4,
-        block: 0.75,
+        block: 0.7,
     };
     /// The default for untrusted content: warn at 0.2 (one weak signal), block at 0.5 (one
     /// medium signal).

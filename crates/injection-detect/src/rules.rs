@@ -57,7 +57,7 @@ const fn not_after(mut r: RuleDef, words: &'static [&'static str]) -> RuleDef {
 /// A word.
 macro_rules! w {
     () => {
-        r"[a-z0-9'\-]+"
+        r#"[a-z0-9'"\-]+"#
     };
 }
 /// Imperative position: start of text or sentence, after a conjunction or politeness word, or
@@ -88,7 +88,7 @@ macro_rules! instr {
 /// Nouns for instructions and for the context they came in.
 macro_rules! instr_ext {
     () => {
-        r"(?:instructions?|instruction set|directions|directives?|rules|guidelines?|prompts?|commands?|orders|programming|constraints|restrictions|guidance|training|polic(?:y|ies)|conditioning|limitations|safeguards|context|tasks?|assignments?|messages?|text|inputs?|conversations?|content|information|requests?|settings)"
+        r"(?:instructions?|instruction set|directions?|directives?|rules|guidelines?|prompts?|commands?|orders|programming|constraints|restrictions|guidance|training|polic(?:y|ies)|conditioning|limitations|safeguards|context|tasks?|assignments?|messages?|text|inputs?|conversations?|content|information|requests?|settings)"
     };
 }
 /// Nouns for an AI system.
@@ -852,7 +852,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         Jailbreak,
         High,
         &["dan", "do anything now"],
-        r#"\bdo anything now\b|\bdan (?:mode|prompt|jailbreak|\d+(?:\.\d+)?)\b|\b(?:pretend to be|pretend you are|act as|acting as|you are|you're|you will be|become|roleplay as|simulate|role of|persona of|known as|named|called) (?:a |the )?"?dan(?:[^a-z0-9']|$)|\bdan,? (?:which|who) stands for\b"#,
+        r#"\bdo anything now\b|\bdan (?:mode|prompt|jailbreak|\d+(?:\.\d+)?)\b|\b(?:pretend to be|pretend you are|act as|acting as|you are|you're|u r|you r|u are|you will be|become|roleplay as|simulate|role of|persona of|known as|named|called) (?:a |the )?"?dan(?:[^a-z0-9']|$)|\bdan,? (?:which|who) stands for\b"#,
     ),
     unless(
         rule(
@@ -876,6 +876,11 @@ pub(crate) static RULES: &[RuleDef] = &[
         Jailbreak,
         High,
         &[
+            "rules",
+            "limitation",
+            "tos",
+            "terms of",
+            "legality",
             "polic",
             "openai",
             "safety",
@@ -891,9 +896,9 @@ pub(crate) static RULES: &[RuleDef] = &[
             "limitation",
         ],
         concat!(
-            r"\b(?:ignore|ignoring|ignores|bypass|bypassing|bypasses|disregard|disregarding|disregards|circumvent|circumventing|override|overriding|disable|disabling|break|breaking|breaks|broken|violate|violating|violates|evade|evading|get around|not (?:bound|restricted|limited|constrained) by|free (?:from|of)|(?:don't|do not|doesn't|does not|never|no longer|won't|will not|not|without having to) (?:have to |need to |needs to )?(?:follow|abide by|adhere to|care about|comply with|respect|obey|worry about|bound by)|without (?:any )?(?:regard|respect) (?:for|to)|unbound by|exempt from|not subject to|(?:the )?opposite of) (?:all |any |the |its |your |their |of |his |her |these |those |such )*(?:",
+            r"\b(?:ignore|ignoring|ignores|forget|forgetting|bypass|bypassing|bypasses|disregard|disregarding|disregards|circumvent|circumventing|override|overriding|disable|disabling|break|breaking|breaks|broken|violate|violating|violates|evade|evading|get around|not (?:bound|restricted|limited|constrained) by|free (?:from|of)|(?:don't|do not|doesn't|does not|never|no longer|won't|will not|not|without having to) (?:have to |need to |needs to )?(?:follow|abide by|adhere to|care about|comply with|respect|obey|worry about|bound by)|without (?:any )?(?:regard|respect) (?:for|to)|unbound by|exempt from|not subject to|(?:the )?opposite of) (?:all |any |the |its |your |their |of |his |her |these |those |such )*(?:",
             w!(),
-            r" )?(?:content polic(?:y|ies)|usage polic(?:y|ies)|openai(?:'s)?(?: polic(?:y|ies)| guidelines| rules| restrictions| content polic(?:y|ies))?|safety (?:guidelines|filters?|protocols|measures|rules|restrictions|features|settings|policies)|ethical (?:guidelines|principles|constraints|boundaries|restrictions|standards)|moral (?:guidelines|principles|constraints|restrictions|standards|boundaries)|guardrails|safeguards|(?:ai|your|its|their) (?:programming|restrictions|rules|filters|guidelines|limitations|safeguards))\b"
+            r" )?(?:content polic(?:y|ies)|usage polic(?:y|ies)|openai(?:'s)?(?: polic(?:y|ies)| guidelines| rules| restrictions| content polic(?:y|ies))?|safety (?:guidelines|filters?|protocols|measures|rules|restrictions|features|settings|policies)|ethical (?:guidelines|principles|constraints|boundaries|restrictions|standards)|moral (?:guidelines|principles|constraints|restrictions|standards|boundaries)|guardrails|safeguards|ethics|morals|morality|legality|(?:openai|chatgpt|discord|the)(?:'s)? (?:tos|terms of (?:service|use))|tos|terms of service|(?:ai|your|its|their) (?:programming|restrictions|rules|filters|guidelines|limitations|safeguards))\b"
         ),
     ),
     rule(
@@ -982,8 +987,8 @@ pub(crate) static RULES: &[RuleDef] = &[
         "jailbreak.stay_in_character",
         Jailbreak,
         Medium,
-        &["character", "in role"],
-        r"\b(?:stay|staying|stays|remain|remaining|keep|keeping) in (?:character|role)\b|\bbreak(?:ing)? (?:out of )?character\b|\bout of character\b",
+        &["in char", "character", "in role"],
+        r"\b(?:stay|staying|stays|remain|remaining|keep|keeping) in (?:character|char|role)\b|\bbreak(?:ing)? (?:out of )?character\b|\bout of character\b",
     ),
     rule(
         "jailbreak.dual_response",
@@ -991,6 +996,44 @@ pub(crate) static RULES: &[RuleDef] = &[
         Medium,
         &["[", "("],
         r"[\[(](?:gpt|chatgpt|classic|normal|jailbreak|jailbroken|dan|lock|unlock|unfiltered|filtered|evil|aim|developer mode|normal output|\u{1f512}|\u{1f513})[^\]\)\n]{0,24}[\])]",
+    ),
+    rule(
+        "jailbreak.freed",
+        Jailbreak,
+        Medium,
+        &["free", "liberated", "released", "escaped"],
+        concat!(
+            r"\b(?:free(?:d)? (?:from|of)|broken free (?:of|from)|break(?:s|ing)? free (?:of|from)|liberated from|released from|escaped(?: from)?) (?:all |any |your |the |its |their |typical |usual |of )*(?:",
+            w!(),
+            r" )?(?:rules|confines|constraints|shackles|chains|programming|restrictions|limitations|jail|prison|matrix|restraints|boundaries|guidelines)\b"
+        ),
+    ),
+    rule(
+        "jailbreak.dual_persona",
+        Jailbreak,
+        Medium,
+        &["two", "2 ", "both", "separate"],
+        concat!(
+            r"\b(?:answer|respond|reply)(?: to)? (?:every|each|all|my|any) (?:",
+            w!(),
+            r" ){0,2}(?:in|with) (?:two|2) (?:different |separate |distinct )?(?:ways|manners|responses|forms|personalities|personas)\b|\b(?:create|maintain|simulate|play|act as|be|become) (?:two|2) (?:different |separate |distinct |fictional )?(?:personas|personalities|entities|characters|ais|ai models|bots|chatbots|versions)\b|\b(?:two|2) (?:different |separate |distinct )?(?:responses|answers|replies|outputs) (?:",
+            w!(),
+            r" ){0,3}(?:one|first)\b"
+        ),
+    ),
+    rule(
+        "jailbreak.rant_then_comply",
+        Jailbreak,
+        Medium,
+        &["rant", "mandatory", "obligatory", "break"],
+        r"\bmoraliz[a-z]* rant\b|\b(?:mandatory|obligatory) (?:[a-z]+ )?(?:warning|disclaimer)s?\b|\blet'?s break (?:the )?(?:[a-z]+ )?rules\b",
+    ),
+    rule(
+        "jailbreak.opposite",
+        Jailbreak,
+        Low,
+        &["opposite"],
+        r"\b(?:exact )?opposite (?:personality|of (?:the )?truth|of what|of openai|of chatgpt|of your (?:programming|rules|guidelines))\b",
     ),
     rule(
         "jailbreak.two_responses",
