@@ -20,7 +20,7 @@ mod quota;
 mod redis_backend;
 mod store;
 
-pub use clock::{Clock, ManualClock, SystemClock};
+pub use clock::{Clock, CoarseClock, ManualClock, SystemClock};
 pub use decision::{Decision, LimitReason};
 pub use direct::Limiter;
 pub use error::Error;
