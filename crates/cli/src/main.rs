@@ -10,6 +10,7 @@ mod info;
 mod input;
 mod key;
 mod redact;
+mod scan;
 mod secret;
 
 use std::process::ExitCode;
@@ -41,6 +42,9 @@ enum Command {
     /// Redact PII and secrets from a stream: stdin to stdout (pii-redact).
     #[command(after_help = redact::REDACT_HELP)]
     Redact(redact::RedactArgs),
+    /// Triage prompts for injection and jailbreaks (injection-detect).
+    #[command(after_help = scan::SCAN_HELP)]
+    Scan(scan::ScanArgs),
     /// Show the crates this binary was built with.
     #[command(after_help = "Example:\n  rampart info")]
     Info,
@@ -59,6 +63,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Info => info::run(),
+        Command::Scan(args) => scan::run(&args),
         Command::Redact(args) => redact::run(&args),
         Command::Audit(args) => audit::run(&args),
         Command::Key(args) => key::run(&args),
