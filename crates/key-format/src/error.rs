@@ -76,6 +76,10 @@ pub enum Error {
     /// A management call (rotation) on a revoked key.
     #[error("the key is revoked")]
     KeyRevoked,
+    /// A management call (rotation) on an expired key: an expired key is not revived through a
+    /// successor; issue a new key instead.
+    #[error("the key is expired")]
+    KeyExpired,
     /// The OS random number generator failed; nothing was issued.
     #[error("the OS random number generator failed")]
     Randomness,

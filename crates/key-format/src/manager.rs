@@ -416,11 +416,16 @@ impl KeyManager {
     ///
     /// # Errors
     /// [`Error::NoSuchKey`]; [`Error::KeyRevoked`] (a revoked key is not rotated: issue anew);
-    /// [`Error::Randomness`], [`Error::Store`].
+    /// [`Error::KeyExpired`] (nor is an expired one); [`Error::Randomness`], [`Error::Store`].
     pub fn rotate(&self, key_id: &str, grace: Duration) -> Result<IssuedKey, Error> {
         let old = self.store.get(key_id)?.ok_or(Error::NoSuchKey)?;
         if old.revoked_at.is_some() {
             return Err(Error::KeyRevoked);
+        }
+        // An expired key (including one past the grace deadline of an earlier rotation) must
+        // not be brought back to life with a fresh successor: that is a new issue, decided anew.
+        if old.expires_at.is_some_and(|at| self.clock.now() >= at) {
+            return Err(Error::KeyExpired);
         }
         let mut request = KeyRequest::new().scopes(old.scopes.clone());
         request.label.clone_from(&old.label);

@@ -361,7 +361,14 @@ fn parse_link(url: &str) -> Result<LinkParts<'_>, Error> {
     let exp = params
         .next()
         .and_then(|p| p.strip_prefix("rk_exp="))
-        .filter(|v| !v.is_empty() && v.len() <= 20 && v.bytes().all(|b| b.is_ascii_digit()))
+        // Canonical decimal only: no leading zero, so one signed link has exactly one spelling
+        // (`rk_exp=0300` must not verify as the link signed with `rk_exp=300`).
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 20
+                && v.bytes().all(|b| b.is_ascii_digit())
+                && (v.len() == 1 || !v.starts_with('0'))
+        })
         .and_then(|v| v.parse::<u64>().ok())
         .ok_or(MALFORMED)?;
     let scope = params

@@ -365,3 +365,30 @@ fn server_secret_rotation_with_a_previous_secret() {
         Err(Error::BadTag)
     ));
 }
+
+#[test]
+fn an_expired_key_is_not_revived_by_rotation() {
+    let (keys, _store, clock) = setup();
+    let (old, record) = keys
+        .issue(KeyRequest::new().expires_in(Duration::from_secs(3600)))
+        .unwrap()
+        .into_parts();
+    clock.advance(Duration::from_secs(3600));
+    assert!(matches!(
+        keys.verify(old.expose()).unwrap(),
+        Verification::Expired
+    ));
+    assert!(matches!(
+        keys.rotate(&record.key_id, Duration::from_secs(60)),
+        Err(Error::KeyExpired)
+    ));
+
+    // Nor is a key past the grace deadline of an earlier rotation.
+    let (_, first) = keys.issue(KeyRequest::new()).unwrap().into_parts();
+    keys.rotate(&first.key_id, Duration::from_secs(10)).unwrap();
+    clock.advance(Duration::from_secs(10));
+    assert!(matches!(
+        keys.rotate(&first.key_id, Duration::from_secs(60)),
+        Err(Error::KeyExpired)
+    ));
+}

@@ -333,3 +333,36 @@ fn csrf_tokens_are_bound_to_the_session() {
     assert_ne!(csrf.issue("sess-1").unwrap().expose(), t.expose());
     assert!(csrf.issue("").is_err());
 }
+
+#[test]
+fn a_signed_link_has_exactly_one_spelling_of_its_expiry() {
+    let signer = UrlSigner::new(&secret()).with_clock(clock());
+    let url = signer
+        .sign_url("GET", "/x", "read:x", Duration::from_secs(60), false)
+        .unwrap();
+    assert_eq!(
+        signer.verify_url("GET", &url, "read:x", None).unwrap(),
+        TokenCheck::Valid
+    );
+    // Same (method, path, scope, expiry) tuple, another text: leading zeros on `rk_exp` would
+    // make the link malleable (a second URL with the same MAC), so they are malformed.
+    for padded in [
+        url.replace("rk_exp=", "rk_exp=0"),
+        url.replace("rk_exp=", "rk_exp=000"),
+    ] {
+        assert_ne!(padded, url);
+        assert!(
+            matches!(
+                signer.verify_url("GET", &padded, "read:x", None),
+                Err(Error::MalformedToken { .. })
+            ),
+            "{padded}"
+        );
+    }
+    // A lone zero is still the canonical spelling of 0 (and is long expired).
+    let zero = "/x?rk_exp=0&rk_scope=read:x&rk_sig=0000000000000000000000";
+    assert_eq!(
+        signer.verify_url("GET", zero, "read:x", None).unwrap(),
+        TokenCheck::BadSignature
+    );
+}
