@@ -366,6 +366,9 @@ impl Window {
     }
 }
 
+/// The latest open deadline persisted (about 292 million years): fits a signed 64-bit column.
+const MAX_UNTIL_MS: u64 = i64::MAX as u64;
+
 fn nanos(d: Duration) -> u64 {
     u64::try_from(d.as_nanos()).unwrap_or(u64::MAX)
 }
@@ -567,10 +570,19 @@ impl CircuitBreaker {
             inner.failures = s.failures;
             inner.open_cycles = s.open_cycles;
             if let PersistedState::Open { until_unix_ms } = s.state {
-                let until_wall = SystemTime::UNIX_EPOCH + Duration::from_millis(until_unix_ms);
-                let left = until_wall
-                    .duration_since(clock.wall())
-                    .unwrap_or(Duration::ZERO);
+                let wall_ms = clock
+                    .wall()
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .unwrap_or_default()
+                    .as_millis();
+                // A stored deadline is data from outside this process (a shared file or table, a
+                // wall clock that jumped): never stay open longer than this configuration could
+                // have asked for, or one bad row keeps a provider cut off for centuries.
+                let left = Duration::from_millis(
+                    u64::try_from(u128::from(until_unix_ms).saturating_sub(wall_ms))
+                        .unwrap_or(u64::MAX),
+                )
+                .min(cfg.max_open_duration);
                 inner.phase = Phase::Open {
                     until: clock.now().saturating_add(left),
                 };
@@ -835,13 +847,18 @@ impl CircuitBreaker {
             Phase::Closed => PersistedState::Closed,
             Phase::Open { until } => {
                 let left = until.saturating_sub(sh.clock.now());
-                let wall = sh.clock.wall() + left;
-                let ms = wall
+                // `SystemTime + Duration` panics on overflow, and `left` follows the configured
+                // (unbounded) open duration: saturate at the far future instead.
+                let ms = sh
+                    .clock
+                    .wall()
                     .duration_since(SystemTime::UNIX_EPOCH)
                     .unwrap_or_default()
+                    .saturating_add(left)
                     .as_millis();
                 PersistedState::Open {
-                    until_unix_ms: u64::try_from(ms).unwrap_or(u64::MAX),
+                    // At most i64::MAX: SQL integer columns are signed.
+                    until_unix_ms: u64::try_from(ms).unwrap_or(u64::MAX).min(MAX_UNTIL_MS),
                 }
             }
             // Half-open is never persisted as such: a restart re-enters it through open.

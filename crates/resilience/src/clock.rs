@@ -95,7 +95,11 @@ impl Clock for ManualClock {
         Duration::from_nanos(self.nanos.load(Ordering::SeqCst))
     }
     fn wall(&self) -> SystemTime {
-        self.wall_origin + self.now()
+        // `SystemTime + Duration` panics on overflow: a far-future origin saturates instead.
+        let now = self.now();
+        self.wall_origin
+            .checked_add(now)
+            .unwrap_or(self.wall_origin)
     }
     fn sleep(&self, d: Duration) {
         self.advance(d);

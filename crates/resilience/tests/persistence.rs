@@ -10,7 +10,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use resilience::{
-    BreakerConfig, BreakerRegistry, ManualClock, MemoryStateStore, State, StateStore,
+    BreakerConfig, BreakerRegistry, BreakerSnapshot, ManualClock, MemoryStateStore, PersistedState,
+    State, StateStore,
 };
 
 fn cfg() -> BreakerConfig {
@@ -113,4 +114,85 @@ fn restart_after_the_open_period_goes_straight_to_half_open() {
     assert!(b2.try_acquire().permit().is_none());
     probe.success();
     assert_eq!(b2.state(), State::Closed);
+}
+
+#[test]
+fn a_stored_deadline_never_keeps_a_breaker_open_past_max_open_duration() {
+    // A corrupt or tampered row (or a wall clock that jumped) says "open until the year
+    // 500 million": the restored breaker is open for at most max_open_duration.
+    let store: Arc<dyn StateStore> = Arc::new(MemoryStateStore::new());
+    store
+        .save(&BreakerSnapshot {
+            name: "p".to_owned(),
+            state: PersistedState::Open {
+                until_unix_ms: u64::MAX,
+            },
+            failures: 2,
+            open_cycles: 0,
+            version: 7,
+        })
+        .unwrap();
+    let clock = Arc::new(ManualClock::at_unix_ms(1_700_000_000_000));
+    let cfg = BreakerConfig::builder()
+        .failure_threshold(2)
+        .degraded_threshold(None)
+        .open_duration(Duration::from_secs(30))
+        .max_open_duration(Duration::from_secs(300))
+        .build()
+        .unwrap();
+    let reg = BreakerRegistry::builder()
+        .default_config(cfg)
+        .clock(clock.clone())
+        .store(store)
+        .build()
+        .unwrap();
+    let b = reg.get("p").unwrap();
+    let st = b.status();
+    assert_eq!(st.state, State::Open);
+    assert_eq!(st.retry_after, Duration::from_secs(300));
+    clock.advance(Duration::from_secs(300));
+    assert_eq!(b.state(), State::HalfOpen);
+}
+
+#[test]
+fn a_huge_open_duration_is_persisted_without_overflow() {
+    // `SystemTime + Duration` panics on overflow: tripping a breaker whose open duration is
+    // effectively forever must still persist (saturated), not panic.
+    let store: Arc<dyn StateStore> = Arc::new(MemoryStateStore::new());
+    let cfg = BreakerConfig::builder()
+        .failure_threshold(1)
+        .degraded_threshold(None)
+        .open_duration(Duration::MAX)
+        .max_open_duration(Duration::MAX)
+        .build()
+        .unwrap();
+    let clock = Arc::new(ManualClock::at_unix_ms(1_700_000_000_000));
+    let reg = BreakerRegistry::builder()
+        .default_config(cfg)
+        .clock(clock)
+        .store(store.clone())
+        .build()
+        .unwrap();
+    let b = reg.get("p").unwrap();
+    b.try_acquire().permit().unwrap().failure();
+    assert_eq!(b.state(), State::Open);
+    assert_eq!(b.persist_errors(), 0);
+    let snap = store.load("p").unwrap().unwrap();
+    assert_eq!(
+        snap.state,
+        PersistedState::Open {
+            until_unix_ms: i64::MAX as u64
+        }
+    );
+}
+
+#[test]
+fn a_far_future_manual_clock_saturates_instead_of_panicking() {
+    use resilience::Clock;
+    let far = std::time::SystemTime::UNIX_EPOCH
+        .checked_add(Duration::from_secs(i64::MAX as u64 - 10))
+        .unwrap_or(std::time::SystemTime::UNIX_EPOCH);
+    let clock = ManualClock::new(far);
+    clock.advance(Duration::from_secs(3600));
+    assert_eq!(clock.wall(), far);
 }
