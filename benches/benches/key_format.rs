@@ -2,7 +2,12 @@
 //! verification against an in-memory store.
 //!
 //! Run: `cargo bench -p rampart-benches --bench key_format -- --warm-up-time 1 --measurement-time 3`
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::collections::HashMap;
 use std::hint::black_box;
@@ -143,7 +148,10 @@ fn scan(c: &mut Criterion) {
             "2026-11-23T10:00:{i:02}Z INFO request_id=req_{i:08} user_agent=curl/8 path=/v1/chat_completions status=200\n"
         ));
         if i % 20 == 7 {
-            text.push_str(&format!("WARN auth header Bearer {} rejected\n", k.expose()));
+            text.push_str(&format!(
+                "WARN auth header Bearer {} rejected\n",
+                k.expose()
+            ));
         }
     }
     assert_eq!(key_format::find_keys(&text).count(), 2);
