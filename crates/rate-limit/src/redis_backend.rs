@@ -13,19 +13,21 @@ use std::time::Duration;
 /// GCRA for several limits in one atomic step. Times are microseconds of the Redis server's
 /// own clock (`TIME`), so instances whose clocks disagree still share one timeline.
 /// KEYS[i]: bucket keys. ARGV[3i-2..3i]: interval, window and increment of limit i (µs).
-/// A stored value that is not a number counts as a full bucket of debt (fail closed).
+/// A stored value that is not a number counts as a full bucket of debt (fail closed). A key
+/// named twice in one call is charged twice (`pending` carries the first charge).
 const SCRIPT: &str = r"
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
 local n = #KEYS
 local out = {1, 0}
 local new = {}
+local pending = {}
 local worst = -1
 for i = 1, n do
   local interval = tonumber(ARGV[3*i-2])
   local window = tonumber(ARGV[3*i-1])
   local inc = tonumber(ARGV[3*i])
-  local raw = redis.call('GET', KEYS[i])
+  local raw = pending[KEYS[i]] or redis.call('GET', KEYS[i])
   local tat = 0
   if raw then tat = tonumber(raw) or (now + window) end
   local base = math.max(tat, now)
@@ -40,6 +42,7 @@ for i = 1, n do
     out[#out+1] = wait
   else
     new[i] = nt
+    pending[KEYS[i]] = nt
     out[#out+1] = math.floor((window - after) / interval)
     out[#out+1] = after
     out[#out+1] = 0

@@ -136,3 +136,19 @@ fn cost_above_burst_is_a_typed_error() {
         Err(rate_limit::Error::CostExceedsBurst { cost: 6, burst: 5 })
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn quota_parser_never_panics(s in "\\PC{0,40}") {
+        let _ = s.parse::<Quota>();
+    }
+
+    #[test]
+    fn quotas_print_and_parse_back(count in 1u32..1_000_000, secs in 1u64..100_000, extra in 0u32..1000) {
+        let q = Quota::new(count, Duration::from_secs(secs)).unwrap();
+        let q = q.with_burst(count.saturating_add(extra)).unwrap();
+        prop_assert_eq!(q.to_string().parse::<Quota>(), Ok(q));
+    }
+}

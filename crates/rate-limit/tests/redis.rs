@@ -159,6 +159,19 @@ async fn several_limits_in_one_call_are_all_or_nothing_with_ttls() {
         .await
         .unwrap();
     assert_eq!(ttl, -2, "a refused call writes nothing");
+    // The same bucket named twice in one call is charged twice.
+    let d = lim
+        .check(&[("key", "dave", 2), ("key", "dave", 2)])
+        .await
+        .unwrap();
+    assert_eq!(d.decision().remaining(), 1);
+    assert!(
+        !lim.check(&[("key", "dave", 2)])
+            .await
+            .unwrap()
+            .decision()
+            .is_allowed()
+    );
     // Misuse is a typed error, not a Redis round trip.
     assert!(lim.check(&[("nope", "x", 1)]).await.is_err());
     assert!(lim.check(&[("key", "x", 6)]).await.is_err());
