@@ -190,8 +190,13 @@ mod tests {
     fn coarse_clock_ticks_and_stays_close() {
         let c = CoarseClock::new(Duration::from_micros(200)).unwrap();
         let a = c.now_nanos();
-        std::thread::sleep(Duration::from_millis(20));
-        let b = c.now_nanos();
+        // Wait (bounded) for the ticker to have moved at least 10 ms: robust on a loaded CI.
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        let mut b = c.now_nanos();
+        while b < a + 10_000_000 && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+            b = c.now_nanos();
+        }
         assert!(b >= a + 10_000_000, "{a} {b}");
         assert!(SystemClock.now_nanos() >= b);
         assert!(CoarseClock::new(Duration::from_micros(10)).is_err());
