@@ -237,9 +237,14 @@ impl<V> Entry<V> {
 
 struct Table<V> {
     map: HashMap<Box<str>, Entry<V>>,
-    /// (time, key, generation) in time order: completed entries by expiry, in-flight ones by
-    /// lease end. Items whose generation no longer matches are stale and skipped.
+    /// (expiry, key, generation) of completed entries, in expiry order (one ttl for all).
+    /// Items whose generation no longer matches are stale and skipped.
     queue: VecDeque<(Duration, Box<str>, u64)>,
+    /// (lease end, key, generation) of in-flight entries, in lease-end order (one lease for
+    /// all). Kept apart from `queue`: ttl and lease differ, so one queue of both would not be
+    /// in time order, and a purge stopping at its first live item would leave expired leases
+    /// (and their waiters) behind a long-lived response.
+    leases: VecDeque<(Duration, Box<str>, u64)>,
     next_generation: u64,
 }
 
@@ -452,6 +457,7 @@ impl<V> IdempotencyStore<V> {
                 table: Mutex::new(Table {
                     map: HashMap::new(),
                     queue: VecDeque::new(),
+                    leases: VecDeque::new(),
                     next_generation: 0,
                 }),
             }),
@@ -529,7 +535,7 @@ impl<V> IdempotencyStore<V> {
                 slot: slot.clone(),
             },
         );
-        t.queue.push_back((lease_end, key.clone(), generation));
+        t.leases.push_back((lease_end, key.clone(), generation));
         compact(&mut t, inner.cfg.max_entries);
         Ok(Begin::Run(RunGuard {
             store: self.clone(),
@@ -562,20 +568,45 @@ impl<V> IdempotencyStore<V> {
     }
 }
 
-/// Drops expired items at the queue's front (completed past ttl, in-flight past lease).
+/// Drops expired items at the queues' fronts (completed past ttl, in-flight past lease: the
+/// abandoned runner's waiters are released with [`Error::Abandoned`]).
 fn purge<V>(t: &mut Table<V>, now: Duration) {
     while let Some((at, _, _)) = t.queue.front() {
         if *at > now {
             break;
         }
         if let Some((_, key, generation)) = t.queue.pop_front() {
-            remove_if_generation(t, &key, generation);
+            remove_if(t, &key, generation, Kind::Done);
+        }
+    }
+    while let Some((at, _, _)) = t.leases.front() {
+        if *at > now {
+            break;
+        }
+        if let Some((_, key, generation)) = t.leases.pop_front() {
+            remove_if(t, &key, generation, Kind::InFlight);
         }
     }
 }
 
-fn remove_if_generation<V>(t: &mut Table<V>, key: &str, generation: u64) -> bool {
-    if t.map.get(key).is_some_and(|e| e.generation() == generation) {
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    InFlight,
+    Done,
+}
+
+/// Removes `key` if it is still the entry of `generation` **and** of `kind`. A completed entry
+/// keeps its run's generation, so the lease item of a run that completed must not remove the
+/// response it left (that would end the replay window at the lease, not the ttl).
+fn remove_if<V>(t: &mut Table<V>, key: &str, generation: u64, kind: Kind) -> bool {
+    let matches = t.map.get(key).is_some_and(|e| {
+        e.generation() == generation
+            && match e {
+                Entry::InFlight { .. } => kind == Kind::InFlight,
+                Entry::Done { .. } => kind == Kind::Done,
+            }
+    });
+    if matches {
         if let Some(Entry::InFlight { slot, .. }) = t.map.remove(key) {
             slot.settle(SlotState::Abandoned);
         }
@@ -584,24 +615,30 @@ fn remove_if_generation<V>(t: &mut Table<V>, key: &str, generation: u64) -> bool
     false
 }
 
-/// Evicts the oldest completed entry; `false` when every entry is in flight.
+/// Evicts the completed entry closest to expiry; `false` when every entry is in flight.
+/// Stale items met on the way are dropped, so the cost is amortised O(1).
 fn evict_one<V>(t: &mut Table<V>) -> bool {
-    let pos = t.queue.iter().position(|(_, key, generation)| {
-        matches!(t.map.get(key), Some(Entry::Done { generation: g, .. }) if g == generation)
-    });
-    match pos.and_then(|p| t.queue.remove(p)) {
-        Some((_, key, generation)) => remove_if_generation(t, &key, generation),
-        None => false,
+    while let Some((_, key, generation)) = t.queue.pop_front() {
+        if remove_if(t, &key, generation, Kind::Done) {
+            return true;
+        }
     }
+    false
 }
 
 /// Keeps the queue proportional to the map: drops stale items when it grew past twice the cap.
 fn compact<V>(t: &mut Table<V>, max: usize) {
-    if t.queue.len() > max.saturating_mul(2).max(64) {
-        let Table { map, queue, .. } = t;
-        queue.retain(|(_, key, generation)| {
-            map.get(key).is_some_and(|e| e.generation() == *generation)
-        });
+    if t.queue.len() + t.leases.len() > max.saturating_mul(2).max(64) {
+        let Table {
+            map, queue, leases, ..
+        } = t;
+        let live = |map: &HashMap<Box<str>, Entry<V>>, key: &str, generation: u64, done: bool| {
+            map.get(key).is_some_and(|e| {
+                e.generation() == generation && matches!(e, Entry::Done { .. }) == done
+            })
+        };
+        queue.retain(|(_, key, g)| live(map, key, *g, true));
+        leases.retain(|(_, key, g)| live(map, key, *g, false));
     }
 }
 
@@ -623,6 +660,62 @@ mod tests {
 
     fn fp(s: &str) -> Fingerprint {
         Fingerprint::of(&[b"tenant", s.as_bytes()])
+    }
+
+    fn store_with(ttl: Duration, lease: Duration) -> (IdempotencyStore<String>, Arc<ManualClock>) {
+        let clock = Arc::new(ManualClock::default());
+        let cfg = IdempotencyConfig::builder()
+            .ttl(ttl)
+            .lease(lease)
+            .max_entries(16)
+            .build()
+            .unwrap();
+        (IdempotencyStore::with_clock(cfg, clock.clone()), clock)
+    }
+
+    #[test]
+    fn replay_lasts_the_ttl_when_it_is_longer_than_the_lease() {
+        // The defaults' shape: 24 h ttl, 5 min lease. The run's lease item must not remove the
+        // response it completed into (same generation) when the lease ends.
+        let (s, clock) = store_with(Duration::from_secs(24 * 3600), Duration::from_secs(300));
+        let Begin::Run(g) = s.begin("pay-1", fp("a")).unwrap() else {
+            panic!("first must run")
+        };
+        clock.advance_ms(1_000);
+        g.complete("charged once".to_owned());
+        clock.advance(Duration::from_secs(3600));
+        match s.begin("pay-1", fp("a")).unwrap() {
+            Begin::Replay(v) => assert_eq!(*v, "charged once"),
+            other => panic!("a duplicate an hour later must replay, got {other:?}"),
+        }
+        assert_eq!(s.len(), 1);
+        clock.advance(Duration::from_secs(23 * 3600));
+        assert!(matches!(s.begin("pay-1", fp("a")).unwrap(), Begin::Run(_)));
+    }
+
+    #[test]
+    fn an_expired_lease_behind_a_long_lived_response_is_reclaimed() {
+        let (s, clock) = store_with(Duration::from_secs(24 * 3600), Duration::from_secs(60));
+        let Begin::Run(done) = s.begin("a", fp("a")).unwrap() else {
+            panic!()
+        };
+        done.complete("kept".to_owned());
+        let Begin::Run(hung) = s.begin("b", fp("b")).unwrap() else {
+            panic!()
+        };
+        let Begin::Wait(w) = s.begin("b", fp("b")).unwrap() else {
+            panic!()
+        };
+        clock.advance(Duration::from_secs(61));
+        // Any call purges: the hung run's key is freed and its waiter released, although the
+        // response of "a" (expiring in a day) was queued before it.
+        assert!(matches!(s.begin("c", fp("c")).unwrap(), Begin::Run(_)));
+        assert_eq!(
+            w.try_result().map(|r| r.unwrap_err()),
+            Some(Error::Abandoned)
+        );
+        assert!(matches!(s.begin("a", fp("a")).unwrap(), Begin::Replay(_)));
+        drop(hung);
     }
 
     #[test]
