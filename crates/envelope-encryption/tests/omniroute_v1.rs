@@ -71,6 +71,10 @@ fn omniroute_encryption_v1_vectors() {
                     let ours = cipher.encrypt(plaintext).unwrap();
                     check_layout(&ours, plaintext.len());
                     assert_eq!(
+                        omniroute_rules_decrypt(derived, &ours),
+                        plaintext.as_bytes()
+                    );
+                    assert_eq!(
                         cipher.decrypt(&ours).unwrap(),
                         Decrypted::Plaintext(plaintext.to_owned())
                     );
@@ -87,6 +91,23 @@ fn omniroute_encryption_v1_vectors() {
         ciphers[1].decrypt(first.as_str().unwrap()),
         Err(Error::Decrypt)
     );
+}
+
+/// OmniRoute's decrypt() rules re-done independently of this crate's v1 code, straight on
+/// `aes-gcm` with the vector's recorded derived key: split on ':', hex-decode, AES-256-GCM with
+/// a 16-byte IV, 16-byte tag, no AAD.
+fn omniroute_rules_decrypt(derived_key_hex: &str, stored: &str) -> Vec<u8> {
+    use aes_gcm::aead::consts::U16;
+    use aes_gcm::aead::{Aead, KeyInit};
+    use aes_gcm::aes::Aes256;
+    let key = hex::decode(derived_key_hex).unwrap();
+    let parts: Vec<&str> = stored.strip_prefix("enc:v1:").unwrap().split(':').collect();
+    let iv = hex::decode(parts[0]).unwrap();
+    let mut sealed = hex::decode(parts[1]).unwrap();
+    sealed.extend(hex::decode(parts[2]).unwrap());
+    let gcm = aes_gcm::AesGcm::<Aes256, U16>::new_from_slice(&key).unwrap();
+    let nonce = aes_gcm::Nonce::<U16>::try_from(iv.as_slice()).unwrap();
+    gcm.decrypt(&nonce, sealed.as_slice()).unwrap()
 }
 
 fn check_layout(stored: &str, plaintext_len: usize) {
