@@ -75,6 +75,19 @@ pub(crate) fn check(s: &str, wildcards: bool) -> Result<(), Error> {
             },
         });
     }
+    // No `.` or `..` path segment: a host that maps a request path to a scope and normalises
+    // it would otherwise read `read:public/../admin` (granted by `read:public/*`) as
+    // `read:admin`.
+    let mut start = 0;
+    for seg in body.split(|&b| b == b'/' || b == b':') {
+        if seg == b"." || seg == b".." {
+            return Err(Error::InvalidScope {
+                position: colon + 1 + start,
+                reason: "no `.` or `..` segments in a resource",
+            });
+        }
+        start += seg.len() + 1;
+    }
     Ok(())
 }
 
@@ -101,7 +114,8 @@ pub(crate) fn grants(pattern: &str, required: &str) -> bool {
 /// prefix) or `*` (everything).
 ///
 /// Grammar (decided here; the issue left it open): a verb of `[a-z0-9_.-]+`, `:`, a resource of
-/// `[a-z0-9_.-/:]+`; in a *pattern* the verb may be `*` and the resource may end in `*`. Required
+/// `[a-z0-9_.-/:]+` without a `.` or `..` segment (between `/` or `:`); in a *pattern* the verb
+/// may be `*` and the resource may end in `*`. Required
 /// scopes never contain wildcards (a required `read:*` is refused, never "matched"). At most 256
 /// patterns of at most 128 bytes. The order of `verb` and `resource` is the host's: OmniRoute's
 /// `pricing:write` is a valid scope like any other and `pricing:*` grants it.
@@ -307,6 +321,21 @@ mod tests {
         ] {
             assert!(!star.allows(bad), "{bad}");
         }
+        // Dot segments would let a path-derived scope climb out of a prefix grant.
+        let public = ScopeSet::parse("read:public/*").unwrap();
+        assert!(public.allows("read:public/report.pdf"));
+        assert!(public.allows("read:public/..hidden"));
+        for climb in [
+            "read:public/../admin",
+            "read:public/./x",
+            "read:public/..",
+            "read:..",
+            "read:a:../b",
+        ] {
+            assert!(!public.allows(climb), "{climb}");
+            assert!(ScopeSet::parse(climb).is_err(), "{climb}");
+        }
+        assert!(ScopeSet::parse("read:../*").is_err());
         assert!(ScopeSet::empty().is_empty());
         assert!(!ScopeSet::empty().allows("read:health"));
     }
