@@ -362,18 +362,22 @@ impl KeyManager {
 
     fn verify_inner(&self, presented: &str, scope: Option<&str>) -> Result<Verification, Error> {
         let parsed = self.format.parse(presented)?;
-        let Some(record) = self.store.get(parsed.key_id())? else {
-            return Ok(Verification::Unknown);
+        let found = self.store.get(parsed.key_id())?;
+        // The hash comparison runs whether or not the id exists, so "no such id" and "wrong
+        // secret" take the same work and a prober cannot tell ids that exist by timing.
+        let (stored, prefix): (&[u8; 32], &[u8]) = match &found {
+            Some(r) => (&r.hash.0, r.prefix.as_bytes()),
+            None => (&[0u8; 32], parsed.prefix().as_bytes()),
         };
         let hash = self.hash(parsed.as_str());
-        let mut same = hash.0.ct_eq(&record.hash.0);
+        let mut same = hash.0.ct_eq(stored);
         for old in &self.old_peppers {
-            same |= old.mac(parsed.as_str().as_bytes()).ct_eq(&record.hash.0);
+            same |= old.mac(parsed.as_str().as_bytes()).ct_eq(stored);
         }
-        let same = same & record.prefix.as_bytes().ct_eq(parsed.prefix().as_bytes());
-        if !bool::from(same) {
+        let same = same & prefix.ct_eq(parsed.prefix().as_bytes());
+        let (Some(record), true) = (found, bool::from(same)) else {
             return Ok(Verification::Unknown);
-        }
+        };
         let now = self.clock.now();
         if record.revoked_at.is_some() {
             return Ok(Verification::Revoked);
