@@ -126,6 +126,7 @@ impl Scanner {
             text,
             set,
             out,
+            floor: 0,
         };
         cx.run(self.ac.as_ref());
     }
@@ -148,6 +149,9 @@ struct Cx<'a, 'o> {
     text: &'a str,
     set: EntitySet,
     out: &'o mut Vec<Raw>,
+    /// End of the last finding: backward scans never reach into it (so a second pass over
+    /// redacted text sees the same values).
+    floor: usize,
 }
 
 impl Cx<'_, '_> {
@@ -161,6 +165,7 @@ impl Cx<'_, '_> {
 
     fn push(&mut self, kind: u8, start: usize, end: usize, conf: f32) {
         if self.on(kind) && start < end {
+            self.floor = self.floor.max(end);
             self.out.push(Raw {
                 kind,
                 start,
@@ -475,13 +480,13 @@ impl Cx<'_, '_> {
         let mut steps = 0;
         loop {
             let c = self.at(ls.wrapping_sub(1));
-            if ls > 0
+            if ls > self.floor
                 && (c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'%' | b'+' | b'-'))
             {
                 ls -= 1;
             } else {
                 let l = self.invis_before(ls);
-                if l == 0 {
+                if l == 0 || ls - l < self.floor {
                     break;
                 }
                 ls -= l;
@@ -591,7 +596,7 @@ impl Cx<'_, '_> {
     fn ipv6(&mut self, i: usize) -> usize {
         let cls = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
         let mut s = i;
-        while s > 0 && i - s < 45 && cls(self.at(s - 1)) {
+        while s > self.floor && i - s < 45 && cls(self.at(s - 1)) {
             s -= 1;
         }
         let mut e = i;
@@ -601,8 +606,10 @@ impl Cx<'_, '_> {
         while e > i && self.at(e - 1) == b'.' {
             e -= 1;
         }
-        let run_end = e.max(i + 1);
-        if s > 0 && (is_word(self.at(s - 1)) || cls(self.at(s - 1))) || is_word(self.at(e)) {
+        let run_end = i + 1;
+        if s > 0 && (is_word(self.at(s - 1)) || cls(self.at(s - 1)) || self.at(s - 1) == b']')
+            || is_word(self.at(e))
+        {
             return run_end;
         }
         let Some(cand) = self.b.get(s..e) else {
@@ -623,6 +630,7 @@ impl Cx<'_, '_> {
             .is_some();
         if ok {
             self.push(k::IP, s, e, 0.9);
+            return e.max(i + 1);
         }
         run_end
     }
@@ -730,7 +738,7 @@ impl Cx<'_, '_> {
         let mut s = i;
         let mut steps = 0;
         loop {
-            if s > 0 && cls(self.at(s - 1)) {
+            if s > self.floor && cls(self.at(s - 1)) {
                 s -= 1;
                 let c = self.at(s);
                 alpha |= c.is_ascii_alphabetic() || c == b'_';
@@ -974,6 +982,11 @@ impl Cx<'_, '_> {
                     break;
                 }
                 if matches!(c, b' ' | b'-' | b'.' | b'/' | b'(' | b')') {
+                    // At most one of '-', '.', '/' between two groups.
+                    if matches!(c, b'-' | b'.' | b'/') && matches!(kind, b'-' | b'.' | b'/') {
+                        len = 0;
+                        break;
+                    }
                     has_space |= c == b' ';
                     kind = match (kind, c) {
                         (b'(', _) | (_, b'(' | b')') => b'(',
@@ -1005,7 +1018,12 @@ impl Cx<'_, '_> {
         while let Some(g) = groups.last() {
             let after = self.at(g.end);
             if after == b'_'
-                || (matches!(after, b'-' | b'.' | b'/') && self.at(g.end + 1).is_ascii_digit())
+                || (after == b':'
+                    && (self.at(g.end + 1) == b':' || self.at(g.end + 1).is_ascii_hexdigit()))
+                || (matches!(after, b'-' | b'.' | b'/')
+                    && (self.at(g.end + 1).is_ascii_digit()
+                        || (matches!(self.at(g.end + 1), b'[' | b'<')
+                            && self.at(g.end + 2).is_ascii_uppercase())))
             {
                 groups.pop();
             } else {

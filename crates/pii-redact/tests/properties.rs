@@ -135,3 +135,28 @@ proptest! {
         prop_assert_eq!(mapping.restore(&out), text);
     }
 }
+
+#[test]
+fn fuzz_regressions_are_idempotent() {
+    let r = Redactor::new();
+    for text in [
+        "@*2221---2-22::1-A-\u{4}\u{4}\u{4}\u{4}\u{4}\u{4}G",
+        "__k@6.eeee__k@6.eeeekkE@.6eee",
+    ] {
+        let once = r.redact(text);
+        assert_eq!(r.redact(&once), once, "{text:?}");
+    }
+}
+
+#[test]
+fn fuzz_regression_value_after_ip() {
+    let r = Redactor::new();
+    for text in [
+        "\n!AIPI,::1-7177-971-97=k!AIPArssshh44",
+        "13333{{33332-2-11-0::A",
+        "17)271738:.1717)27173:",
+    ] {
+        let once = r.redact(text);
+        assert_eq!(r.redact(&once), once, "{text:?}");
+    }
+}
