@@ -1,5 +1,6 @@
 //! Typed audit events, their builder, and their canonical bytes.
 
+use std::borrow::Cow;
 use std::io::Write as _;
 use std::net::IpAddr;
 
@@ -484,6 +485,65 @@ pub(crate) fn canonical_value(out: &mut Vec<u8>, value: &Value) {
             let _ = serde_json::to_writer(&mut *out, scalar);
         }
     }
+}
+
+/// A borrowed view of an entry for verification: every field is checked for shape and
+/// validity without building the details tree (which the leaf hash already covers).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckEntry<'a> {
+    #[serde(rename = "seq")]
+    _seq: u64,
+    #[serde(borrow)]
+    time: Cow<'a, str>,
+    #[serde(borrow)]
+    actor: CheckActor<'a>,
+    #[serde(borrow)]
+    action: Cow<'a, str>,
+    #[serde(default, borrow)]
+    target: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    outcome: Cow<'a, str>,
+    #[serde(default, borrow)]
+    ip: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    user_agent: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    request_id: Option<Cow<'a, str>>,
+    #[serde(default, borrow)]
+    resource_type: Option<Cow<'a, str>>,
+    #[serde(default, rename = "details")]
+    _details: Option<serde::de::IgnoredAny>,
+    #[serde(default, rename = "no_log")]
+    _no_log: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckActor<'a> {
+    #[serde(rename = "type", borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    id: Cow<'a, str>,
+}
+
+/// Whether canonical bytes decode as a valid entry, without allocating the details.
+pub(crate) fn check_canonical(bytes: &[u8]) -> bool {
+    let Ok(e) = serde_json::from_slice::<CheckEntry<'_>>(bytes) else {
+        return false;
+    };
+    parse_time(&e.time).is_some()
+        && Outcome::parse(&e.outcome).is_some()
+        && e.ip
+            .as_deref()
+            .is_none_or(|ip| ip.parse::<IpAddr>().is_ok())
+        && check_field("actor.type", &e.actor.kind, true).is_ok()
+        && check_field("actor.id", &e.actor.id, true).is_ok()
+        && check_action(&e.action).is_ok()
+        && [&e.target, &e.user_agent, &e.request_id, &e.resource_type]
+            .into_iter()
+            .flatten()
+            .all(|v| check_field("field", v, false).is_ok())
 }
 
 #[derive(Deserialize)]

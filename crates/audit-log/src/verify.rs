@@ -4,7 +4,7 @@
 use std::ops::ControlFlow;
 
 use crate::checkpoint::{Checkpoint, CheckpointVerifier};
-use crate::event::Entry;
+use crate::event::check_canonical;
 use crate::merkle::{Frontier, Hash, leaf_hash};
 use crate::sink::{Record, seq_prefix};
 
@@ -170,7 +170,7 @@ impl<'a> Verifier<'a> {
                 if leaf != stored_hash || !columns_match {
                     return self.fail(expected, Tamper::Modified);
                 }
-                if self.depth == Depth::Full && Entry::from_canonical(canonical).is_err() {
+                if self.depth == Depth::Full && !check_canonical(canonical) {
                     return self.fail(expected, Tamper::Malformed);
                 }
                 self.frontier.push(leaf);
