@@ -28,6 +28,7 @@ use crate::limits::Limits;
 use crate::mock::MockProvider;
 use crate::openai::{ChatRequest, EmbeddingsRequest, SpeechRequest};
 use crate::provider::{Endpoint, HttpUpstream, Reply, Upstream};
+use crate::resilient::Resilience;
 use crate::secrets::AdminKey;
 use crate::security::Content;
 use crate::store::Db;
@@ -56,6 +57,8 @@ pub struct AppState {
     pub audit: Audit,
     /// Injection guard, tool allow-list and PII redaction.
     pub content: Content,
+    /// Circuit breaker and concurrency limits (resilience).
+    pub resilience: Resilience,
     started: Instant,
 }
 
@@ -106,6 +109,7 @@ impl AppState {
         };
         let limits = Limits::new(&config.limits)?;
         let content = Content::new(config.injection_mode, config.pii_redaction)?;
+        let resilience = Resilience::new(&config.limits)?;
         Ok(Self {
             config,
             upstream,
@@ -118,6 +122,7 @@ impl AppState {
             credentials: parts.credentials,
             audit: parts.audit,
             content,
+            resilience,
             started: Instant::now(),
         })
     }
@@ -225,11 +230,6 @@ fn provider_credential(st: &AppState) -> Result<Option<Arc<zeroize::Zeroizing<St
     }
 }
 
-fn upstream_error(e: &crate::provider::UpstreamError) -> ApiError {
-    tracing::warn!(error = %e, "provider call failed");
-    ApiError::upstream("the provider failed; try again later")
-}
-
 /// Runs an admitted handler and puts the rate-limit headers on its answer, error or not.
 async fn run<F, Fut>(st: Shared, request: Request, endpoint: Endpoint, inner: F) -> Response
 where
@@ -242,12 +242,34 @@ where
         Err(e) => return e.into_response(),
     };
     let rate_headers = caller.rate_headers.clone();
+    let slot = match st.resilience.enter(caller.key.key_id()) {
+        Ok(slot) => slot,
+        Err(e) => {
+            let mut response = e.into_response();
+            response.headers_mut().extend(rate_headers);
+            return response;
+        }
+    };
     let mut response = match inner(st, caller, parts.headers, body).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     };
     response.headers_mut().extend(rate_headers);
-    response
+    // A streamed answer keeps its slot until the stream ends.
+    let (head, body) = response.into_parts();
+    let body = Body::from_stream(futures_util::stream::unfold(
+        (body.into_data_stream(), Some(slot)),
+        |(mut data, slot)| async move {
+            match data.next().await {
+                Some(item) => Some((item, (data, slot))),
+                None => {
+                    drop(slot);
+                    None
+                }
+            }
+        },
+    ));
+    Response::from_parts(head, body)
 }
 
 async fn chat(State(st): State<Shared>, request: Request) -> Response {
@@ -271,15 +293,14 @@ async fn chat_inner(
     let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
     let credential = provider_credential(&st)?;
     let reply = st
-        .upstream
-        .call(
+        .resilience
+        .call(st.upstream.call(
             Endpoint::Chat,
             &outgoing,
             stream,
             credential.as_deref().map(|c| c.as_str()),
-        )
-        .await
-        .map_err(|e| upstream_error(&e))?;
+        ))
+        .await?;
     match reply {
         Reply::Json(mut v) => {
             st.content.answer_json(&mut v, &mapping);
@@ -371,16 +392,16 @@ async fn embeddings_inner(
         }
     }
     let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
+    let credential = provider_credential(&st)?;
     match st
-        .upstream
-        .call(
+        .resilience
+        .call(st.upstream.call(
             Endpoint::Embeddings,
             &outgoing,
             false,
-            provider_credential(&st)?.as_deref().map(|c| c.as_str()),
-        )
-        .await
-        .map_err(|e| upstream_error(&e))?
+            credential.as_deref().map(|c| c.as_str()),
+        ))
+        .await?
     {
         Reply::Json(v) => Ok(axum::Json(v).into_response()),
         _ => Err(ApiError::upstream("unexpected answer")),
@@ -403,16 +424,16 @@ async fn speech_inner(
         return Err(ApiError::bad_request("input longer than 4096 characters"));
     }
     let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
+    let credential = provider_credential(&st)?;
     match st
-        .upstream
-        .call(
+        .resilience
+        .call(st.upstream.call(
             Endpoint::Speech,
             &outgoing,
             false,
-            provider_credential(&st)?.as_deref().map(|c| c.as_str()),
-        )
-        .await
-        .map_err(|e| upstream_error(&e))?
+            credential.as_deref().map(|c| c.as_str()),
+        ))
+        .await?
     {
         Reply::Audio { content_type, body } => {
             let content_type = HeaderValue::from_str(&content_type)

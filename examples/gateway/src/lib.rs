@@ -14,6 +14,7 @@ pub mod mock;
 pub mod openai;
 pub mod passthrough;
 pub mod provider;
+pub mod resilient;
 pub mod secrets;
 pub mod security;
 pub mod store;
@@ -148,6 +149,16 @@ pub fn build_state(
         .build()
         .map_err(component("key-format"))?;
     let demo_ttl = config.demo_key_ttl_secs;
+    if config.redis_url.is_some() {
+        tracing::warn!(
+            "RAMPART_REDIS_URL is set but not used by this build: limits stay in memory"
+        );
+    }
+    if config.postgres_url.is_some() {
+        tracing::warn!(
+            "RAMPART_POSTGRES_URL is set but not used by this build: the audit log stays in a file"
+        );
+    }
     let state = Arc::new(AppState::new(
         config,
         app::Parts {

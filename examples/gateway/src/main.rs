@@ -44,10 +44,30 @@ enum Command {
     },
 }
 
+/// Ctrl-C, or SIGTERM on Unix (a container stop): both shut down cleanly.
 async fn ctrl_c() {
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    {
+        let terminate = async {
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = interrupt => {}
+            () = terminate => {}
+        }
     }
+    #[cfg(not(unix))]
+    interrupt.await;
 }
 
 async fn serve_plain(bind: SocketAddr, router: axum::Router, what: &str) -> ExitCode {

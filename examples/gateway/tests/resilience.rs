@@ -1,0 +1,52 @@
+//! End-to-end test of resilience in the gateway over real HTTP: consecutive provider failures
+//! open the circuit breaker, which then answers 503 with Retry-After without calling the
+//! provider.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use common::{chat_body, start};
+
+#[tokio::test]
+async fn failing_provider_opens_the_breaker() {
+    let gw = start(|_| {}).await;
+    let key = gw.key().await;
+    gw.mock().fail_next(5);
+    for _ in 0..5 {
+        let a = gw
+            .post("/v1/chat/completions", Some(&key), &chat_body("hi"))
+            .await;
+        assert_eq!((a.status, a.code().as_str()), (502, "UPSTREAM_001"));
+    }
+    let open = gw
+        .post("/v1/chat/completions", Some(&key), &chat_body("hi"))
+        .await;
+    assert_eq!(
+        (open.status, open.code().as_str()),
+        (503, "UPSTREAM_002"),
+        "{}",
+        open.text()
+    );
+    let retry: u64 = open.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=5).contains(&retry), "Retry-After {retry}");
+    // The open breaker did not call the provider.
+    assert_eq!(gw.mock().received().len(), 5);
+    // Client errors do not count against the provider.
+    let gw2 = start(|_| {}).await;
+    let key2 = gw2.key().await;
+    for _ in 0..6 {
+        let a = gw2.post("/v1/chat/completions", Some(&key2), "{}").await;
+        assert_eq!(a.status, 400);
+    }
+    assert_eq!(
+        gw2.post("/v1/chat/completions", Some(&key2), &chat_body("hi"))
+            .await
+            .status,
+        200
+    );
+}
