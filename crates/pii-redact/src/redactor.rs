@@ -310,6 +310,18 @@ impl Redactor {
                 }
             }
         }
+        #[cfg(feature = "key-format")]
+        if self.set.contains(&Entity::ApiKey) {
+            for key in key_format::find_keys(text) {
+                let r = Raw {
+                    kind: crate::scan::k::API_KEY,
+                    start: key.start(),
+                    end: key.end(),
+                    conf: 0.99,
+                };
+                all.push((r, None));
+            }
+        }
         all.sort_by(|(a, ca), (b, cb)| {
             a.start
                 .cmp(&b.start)
@@ -494,4 +506,39 @@ fn pseudonym(key: &HashKey, entity: &Entity, value: &str, out: &mut String) {
         out.push_str(&format!("{b:02x}"));
     }
     out.push(']');
+}
+
+#[cfg(all(test, feature = "key-format"))]
+mod key_format_tests {
+    use crate::{Entity, Redactor};
+
+    #[test]
+    fn finds_key_format_keys() {
+        // An untagged key: prefix, '_', 12-char id + 30-char secret, CRC-32 in base62.
+        let mut key = String::from("omk_live_AbCdEf012345xYz9876543210QwErTyUiOpAsDfGhJkLz");
+        key.truncate("omk_live_".len() + 42);
+        let head = key.clone();
+        key_format::push_crc32_base62(head.as_bytes(), &mut key);
+        let key = key.as_str();
+        assert!(
+            key_format::KeyFormat::new("omk_live")
+                .unwrap()
+                .parse(key)
+                .is_ok()
+        );
+        let text = format!("leaked {key} here");
+        let found = Redactor::new().detect(&text);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].entity, Entity::ApiKey);
+        assert_eq!(found[0].value(&text), key);
+        assert_eq!(
+            Redactor::new().redact(&text),
+            "leaked [API_KEY_REDACTED] here"
+        );
+        let off = Redactor::builder()
+            .disable(&Entity::ApiKey)
+            .build()
+            .unwrap();
+        assert!(off.detect(&text).is_empty());
+    }
 }
