@@ -217,7 +217,10 @@ impl AsyncRedisRunGuard {
     /// Stores `response` for the window and so releases the waiters on every instance.
     /// `Ok(false)`: the lease had expired and another request holds the key; nothing stored.
     pub async fn complete(mut self, response: &[u8]) -> Result<bool, Error> {
-        self.done = true;
+        // `done` is set only once the script has answered: if this future is cancelled
+        // mid-call, the guard's drop releases the key (compare-and-delete on the marker, so it
+        // is a no-op if the completion already landed) instead of leaving it locked for the
+        // whole lease with every waiter blocked.
         let mut record = Vec::with_capacity(33 + response.len());
         record.push(b'D');
         record.extend_from_slice(self.fp.as_bytes());
@@ -233,6 +236,7 @@ impl AsyncRedisRunGuard {
             .arg(millis(store.inner.cfg.ttl()))
             .invoke_async(&mut c)
             .await;
+        self.done = true;
         match r {
             Ok(n) => Ok(n == 1),
             Err(e) => Err(store.fail(e).await),
@@ -241,8 +245,10 @@ impl AsyncRedisRunGuard {
 
     /// Releases the key without storing, reporting backend errors.
     pub async fn release(mut self) -> Result<(), Error> {
+        let r = release(&self.store, &self.key, &self.marker).await;
+        // Set after the call: a cancelled release still releases from drop.
         self.done = true;
-        release(&self.store, &self.key, &self.marker).await
+        r
     }
 }
 

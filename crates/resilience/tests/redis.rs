@@ -188,3 +188,64 @@ async fn async_store_single_flight_across_instances() {
         Error::Abandoned
     );
 }
+
+#[cfg(feature = "tokio")]
+#[tokio::test]
+async fn async_complete_cancelled_mid_call_does_not_leave_the_key_locked() {
+    use resilience::{AsyncRedisBegin, AsyncRedisIdempotencyStore};
+    let Ok(url) = std::env::var("RAMPART_REDIS_URL") else {
+        println!("skipped: RAMPART_REDIS_URL not set");
+        return;
+    };
+    let mut r = [0u8; 8];
+    getrandom::fill(&mut r).unwrap();
+    let prefix = format!("rampart-test:resilience-cancel:{}:", u64::from_le_bytes(r));
+    let _cleanup = Cleanup {
+        url: url.clone(),
+        prefix: prefix.clone(),
+    };
+    let cfg = IdempotencyConfig::builder()
+        .ttl(Duration::from_secs(60))
+        .lease(Duration::from_secs(300))
+        .build()
+        .unwrap();
+    let store = AsyncRedisIdempotencyStore::with_poll_interval(
+        &url,
+        &prefix,
+        cfg,
+        Duration::from_millis(5),
+    )
+    .unwrap();
+    for i in 0..20 {
+        let key = format!("k{i}");
+        let AsyncRedisBegin::Run(g) = store.begin(&key, fp("req")).await.unwrap() else {
+            panic!()
+        };
+        // The handler is cancelled while `complete` waits for Redis: the completion future is
+        // polled once, then dropped.
+        tokio::select! {
+            biased;
+            _ = g.complete(b"body") => {}
+            () = std::future::ready(()) => {}
+        }
+        // Either the completion landed (replay) or the key was released (run again); never a
+        // key held for the whole 5-minute lease with duplicates told to wait.
+        let mut outcome = None;
+        for _ in 0..100 {
+            match store.begin(&key, fp("req")).await.unwrap() {
+                AsyncRedisBegin::Wait(_) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                }
+                other => {
+                    outcome = Some(other);
+                    break;
+                }
+            }
+        }
+        match outcome {
+            Some(AsyncRedisBegin::Replay(body)) => assert_eq!(body, b"body"),
+            Some(AsyncRedisBegin::Run(g)) => drop(g),
+            other => panic!("key {key} still locked after a cancelled complete: {other:?}"),
+        }
+    }
+}
