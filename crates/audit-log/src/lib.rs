@@ -30,6 +30,8 @@ pub use merkle::{
     verify_consistency, verify_inclusion,
 };
 pub use query::{MAX_PAGE, Page, Query};
+#[cfg(feature = "pii")]
+pub use redact::PiiRedactor;
 pub use redact::{REDACTED, Redaction, Redactor, SensitiveKeys};
 pub use verify::{Tamper, Verification};
 

@@ -155,6 +155,36 @@ impl Redaction {
     }
 }
 
+/// A [`Redactor`] that scrubs PII and secrets (emails, card numbers, CPF, phone numbers, JWTs,
+/// API keys...) from string values with the pii-redact crate (feature `pii`).
+#[cfg(feature = "pii")]
+#[derive(Debug)]
+pub struct PiiRedactor(pii_redact::Redactor);
+
+#[cfg(feature = "pii")]
+impl PiiRedactor {
+    /// Wraps a configured pii-redact redactor (its mode decides redact, mask or hash).
+    pub fn new(redactor: pii_redact::Redactor) -> Self {
+        Self(redactor)
+    }
+}
+
+#[cfg(feature = "pii")]
+impl Default for PiiRedactor {
+    /// Every built-in pii-redact detector, redact mode.
+    fn default() -> Self {
+        Self(pii_redact::Redactor::new())
+    }
+}
+
+#[cfg(feature = "pii")]
+impl Redactor for PiiRedactor {
+    fn scrub(&self, text: &str) -> Option<String> {
+        let out = self.0.redact(text);
+        (out != text).then_some(out)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -198,6 +228,20 @@ mod tests {
         fn scrub(&self, text: &str) -> Option<String> {
             text.contains('@').then(|| "[email]".to_owned())
         }
+    }
+
+    #[cfg(feature = "pii")]
+    #[test]
+    fn the_pii_feature_scrubs_string_values() {
+        let r = Redaction::default().with(Box::new(PiiRedactor::default()));
+        let out = redact(
+            json!({"note": "write to alice@example.com", "cards": ["4111 1111 1111 1111"], "n": 3}),
+            &r,
+        );
+        let text = out.to_string();
+        assert!(!text.contains("alice@example.com"), "{text}");
+        assert!(!text.contains("4111 1111 1111 1111"), "{text}");
+        assert_eq!(out["n"], 3);
     }
 
     #[test]
