@@ -172,8 +172,32 @@ fn secret_problem(value: Option<&str>, purpose: SecretPurpose) -> Option<SecretP
 
 /// The smallest period `p <= len / 2` such that `s` is `s[..p]` repeated (the last repetition may
 /// be partial), if any.
+///
+/// Linear time (the smallest period is `len - longest proper border`, from the KMP failure
+/// function): the naive search over every `p` is quadratic on near-periodic input such as
+/// `aaaa…ab`, and the values checked can be long.
 fn smallest_period(s: &[u8]) -> Option<usize> {
-    (1..=s.len() / 2).find(|&p| s.iter().zip(s.iter().skip(p)).all(|(a, b)| a == b))
+    let n = s.len();
+    if n < 2 {
+        return None;
+    }
+    // border[i]: length of the longest proper border of s[..=i].
+    let mut border = vec![0usize; n];
+    for i in 1..n {
+        let c = s.get(i).copied();
+        let mut k = border.get(i - 1).copied().unwrap_or(0);
+        while k > 0 && s.get(k).copied() != c {
+            k = border.get(k - 1).copied().unwrap_or(0);
+        }
+        if s.get(k).copied() == c {
+            k += 1;
+        }
+        if let Some(slot) = border.get_mut(i) {
+            *slot = k;
+        }
+    }
+    let p = n - border.last().copied().unwrap_or(0);
+    (p <= n / 2).then_some(p)
 }
 
 fn low_entropy(v: &[u8]) -> Option<&'static str> {
@@ -271,6 +295,38 @@ mod tests {
             None
         );
         assert_eq!(Custom { min_len: 64 }.min_len(), 64);
+    }
+
+    #[test]
+    fn smallest_period_matches_the_definition_and_is_linear() {
+        let naive = |s: &[u8]| {
+            (1..=s.len() / 2).find(|&p| s.iter().zip(s.iter().skip(p)).all(|(a, b)| a == b))
+        };
+        for s in [
+            &b""[..],
+            b"a",
+            b"aa",
+            b"ab",
+            b"aba",
+            b"abab",
+            b"ababa",
+            b"abcabcab",
+            b"aabaab",
+            b"aabaaba",
+            b"abcd",
+            b"aaaaaaab",
+            b"abaababaab",
+        ] {
+            assert_eq!(smallest_period(s), naive(s), "{:?}", std::str::from_utf8(s));
+        }
+        // Near-periodic, 1 MB: quadratic would take minutes, this is instant.
+        let mut long = vec![b'a'; 1 << 20];
+        long.push(b'b');
+        assert_eq!(smallest_period(&long), None);
+        let started = std::time::Instant::now();
+        let v = String::from_utf8(long).unwrap();
+        let _ = problem(Some(&v), SecretPurpose::Signing);
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
     }
 
     #[test]
