@@ -117,7 +117,7 @@ proptest! {
     }
 
     #[test]
-    fn scope_sets_round_trip(patterns in prop::collection::vec("(\\*|[a-z]{1,8}):([a-z0-9_.-]{1,10}\\*?|\\*)", 1..10)) {
+    fn scope_sets_round_trip(patterns in prop::collection::vec("(\\*|[a-z]{1,8}):([a-z0-9_-][a-z0-9_.-]{0,9}\\*?|\\*)", 1..10)) {
         let joined = patterns.join(",");
         let set = ScopeSet::parse(&joined).unwrap();
         let again = ScopeSet::parse(&set.iter().collect::<Vec<_>>().join(",")).unwrap();
