@@ -305,6 +305,7 @@ impl<V> std::fmt::Debug for Begin<V> {
 pub struct RunGuard<V> {
     store: IdempotencyStore<V>,
     key: Box<str>,
+    fp: Fingerprint,
     generation: u64,
     slot: Arc<Slot<V>>,
     done: bool,
@@ -326,10 +327,14 @@ impl<V> RunGuard<V> {
         let inner = &self.store.inner;
         let now = inner.clock.now();
         let mut t = lock(&inner.table);
+        // Ours while our in-flight entry stands; also when the key is vacant (our lease ran
+        // out and nobody took over since): the work was done, so a later duplicate must replay
+        // it, not run it a second time. Never over another run's entry.
         let ours = match t.map.get(&self.key) {
             Some(Entry::InFlight { generation, fp, .. }) if *generation == self.generation => {
                 Some(*fp)
             }
+            None => Some(self.fp),
             _ => None,
         };
         if let Some(fp) = ours {
@@ -540,6 +545,7 @@ impl<V> IdempotencyStore<V> {
         Ok(Begin::Run(RunGuard {
             store: self.clone(),
             key,
+            fp,
             generation,
             slot,
             done: false,
@@ -818,6 +824,27 @@ mod tests {
         };
         g2.complete("fresh".into());
         assert_eq!(*w2.wait(Duration::from_secs(1)).unwrap(), "fresh");
+    }
+
+    #[test]
+    fn a_late_runner_with_nobody_after_it_still_stores_its_response() {
+        let (s, clock) = store(5_000);
+        let Begin::Run(g) = s.begin("k", fp("a")).unwrap() else {
+            panic!()
+        };
+        clock.advance(Duration::from_secs(61));
+        // The lease ran out; a purge (any call) frees the key, but no duplicate came.
+        assert!(matches!(s.begin("other", fp("o")).unwrap(), Begin::Run(_)));
+        g.complete("done late".into());
+        // The work happened: a duplicate now replays it instead of running it again.
+        match s.begin("k", fp("a")).unwrap() {
+            Begin::Replay(v) => assert_eq!(*v, "done late"),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            s.begin("k", fp("b")).unwrap_err(),
+            Error::IdempotencyConflict
+        );
     }
 
     #[test]

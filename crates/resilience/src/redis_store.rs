@@ -4,7 +4,9 @@
 //! (`I` ‖ fingerprint ‖ random token, set with `SET NX PX lease`) or the stored response
 //! (`D` ‖ fingerprint ‖ body, `PX ttl`). Completion and release are compare-and-set Lua scripts
 //! keyed on the runner's token, so a runner whose lease expired can neither overwrite nor
-//! delete the entry of the request that took over. Waiters on other instances poll the key.
+//! delete the entry of the request that took over; a late runner whose key is vacant (nobody
+//! took over) still stores its response, so a duplicate replays the work instead of repeating
+//! it. Waiters on other instances poll the key.
 //!
 //! Responses are bytes: serialize what you store (status, headers you replay, body). The
 //! client is synchronous; on an async runtime call it from `spawn_blocking`.
@@ -25,7 +27,8 @@ pub(crate) fn backend(e: redis::RedisError) -> Error {
 }
 
 pub(crate) const COMPLETE: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] or v == false then
   redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
   return 1
 end
@@ -224,9 +227,10 @@ impl RedisIdempotencyStore {
 }
 
 impl RedisRunGuard<'_> {
-    /// Stores `response` for the window (if this guard still holds the key) and so releases
-    /// the waiters on every instance. `Ok(false)`: the lease had expired and another request
-    /// holds the key; nothing was stored.
+    /// Stores `response` for the window (if this guard still holds the key, or the key is
+    /// vacant because the lease ran out and nobody took over: the work was done, so duplicates
+    /// must replay it) and so releases the waiters on every instance. `Ok(false)`: the lease had
+    /// expired and another request holds the key; nothing was stored.
     pub fn complete(mut self, response: &[u8]) -> Result<bool, Error> {
         self.done = true;
         let mut record = Vec::with_capacity(33 + response.len());

@@ -249,3 +249,50 @@ async fn async_complete_cancelled_mid_call_does_not_leave_the_key_locked() {
         }
     }
 }
+
+#[test]
+fn a_late_runner_stores_into_a_vacant_key_but_never_over_a_successor() {
+    let Ok(url) = std::env::var("RAMPART_REDIS_URL") else {
+        println!("skipped: RAMPART_REDIS_URL not set");
+        return;
+    };
+    let mut r = [0u8; 8];
+    getrandom::fill(&mut r).unwrap();
+    let prefix = format!("rampart-test:resilience-late:{}:", u64::from_le_bytes(r));
+    let _cleanup = Cleanup {
+        url: url.clone(),
+        prefix: prefix.clone(),
+    };
+    let cfg = IdempotencyConfig::builder()
+        .ttl(Duration::from_secs(60))
+        .lease(Duration::from_millis(50))
+        .build()
+        .unwrap();
+    let s = RedisIdempotencyStore::open(&url, &prefix, cfg).unwrap();
+
+    // The lease runs out and nobody takes over: the late completion is stored and replayed.
+    let RedisBegin::Run(g) = s.begin("vacant", fp("req")).unwrap() else {
+        panic!()
+    };
+    std::thread::sleep(Duration::from_millis(120));
+    assert!(g.complete(b"late").unwrap());
+    match s.begin("vacant", fp("req")).unwrap() {
+        RedisBegin::Replay(body) => assert_eq!(body, b"late"),
+        other => panic!("{other:?}"),
+    }
+
+    // The lease runs out and a duplicate takes over: the late runner stores nothing.
+    let RedisBegin::Run(g) = s.begin("taken", fp("req")).unwrap() else {
+        panic!()
+    };
+    std::thread::sleep(Duration::from_millis(120));
+    let RedisBegin::Run(g2) = s.begin("taken", fp("req")).unwrap() else {
+        panic!("lease over: runs again")
+    };
+    assert!(!g.complete(b"late").unwrap());
+    assert!(g2.complete(b"fresh").unwrap());
+    match s.begin("taken", fp("req")).unwrap() {
+        RedisBegin::Replay(body) => assert_eq!(body, b"fresh"),
+        other => panic!("{other:?}"),
+    }
+}
