@@ -606,7 +606,12 @@ impl Cx<'_, '_> {
         while e > i && self.at(e - 1) == b'.' {
             e -= 1;
         }
-        let run_end = i + 1;
+        // On failure, skip the hex-and-colon run (a time such as 09:12:33 is looked at once) but
+        // not a dotted tail, whose digits the number scanners still need.
+        let mut run_end = i + 1;
+        while run_end < e && (self.at(run_end).is_ascii_hexdigit() || self.at(run_end) == b':') {
+            run_end += 1;
+        }
         if s > 0 && (is_word(self.at(s - 1)) || cls(self.at(s - 1)) || self.at(s - 1) == b']')
             || is_word(self.at(e))
         {
