@@ -9,6 +9,8 @@ mod guard;
 mod normalize;
 mod rules;
 mod spotlight;
+#[cfg(feature = "tools")]
+mod tools;
 
 pub use canary::Canary;
 pub use decode::{DecodeLimits, DecodeStats};
@@ -18,6 +20,10 @@ pub use guard::{
     Verdict, Via,
 };
 pub use spotlight::{Spotlighted, spotlight};
+#[cfg(feature = "tools")]
+pub use tools::{
+    MAX_ARGUMENTS_BYTES, Schema, ToolDecision, ToolDenial, ToolPolicy, ToolPolicyBuilder,
+};
 
 /// How bad a match is. Ordered: `Low < Medium < High`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
