@@ -107,7 +107,11 @@ impl AppState {
                 (Upstream::Http(client), None)
             }
         };
-        let limits = Limits::new(&config.limits)?;
+        let limits = Limits::new(
+            &config.limits,
+            config.redis_url.as_deref(),
+            &config.redis_prefix,
+        )?;
         let content = Content::new(config.injection_mode, config.pii_redaction)?;
         let resilience = Resilience::new(&config.limits)?;
         Ok(Self {
@@ -194,8 +198,10 @@ fn admit(st: &AppState, headers: &HeaderMap, endpoint: Endpoint) -> Result<Calle
         }
         Err(_) => return Err(ApiError::invalid_key()),
     };
-    let rate_headers = st.limits.check(key.key_id(), endpoint)?;
-    Ok(Caller { key, rate_headers })
+    Ok(Caller {
+        key,
+        rate_headers: HeaderMap::new(),
+    })
 }
 
 /// Reads the body with the configured limit (413 beyond it).
@@ -237,8 +243,12 @@ where
     Fut: Future<Output = Result<Response, ApiError>>,
 {
     let (parts, body) = request.into_parts();
-    let caller = match admit(&st, &parts.headers, endpoint) {
+    let mut caller = match admit(&st, &parts.headers, endpoint) {
         Ok(c) => c,
+        Err(e) => return e.into_response(),
+    };
+    caller.rate_headers = match st.limits.check_shared(caller.key.key_id(), endpoint).await {
+        Ok(h) => h,
         Err(e) => return e.into_response(),
     };
     let rate_headers = caller.rate_headers.clone();
@@ -465,6 +475,7 @@ async fn admin_status(State(st): State<Shared>) -> Response {
         "provider": provider,
         "injection_mode": format!("{:?}", st.config.injection_mode).to_lowercase(),
         "pii_redaction": st.config.pii_redaction,
+        "shared_limits": st.limits.shared(),
         "keys": st.key_store.list_all().len(),
     }))
     .into_response()

@@ -105,6 +105,8 @@ pub struct Config {
     pub log: String,
     /// Redis URL for shared limits and idempotency (`RAMPART_REDIS_URL`).
     pub redis_url: Option<String>,
+    /// Key prefix of the shared limits in Redis (instances sharing quotas use the same one).
+    pub redis_prefix: String,
     /// PostgreSQL URL for the audit log (`RAMPART_POSTGRES_URL`).
     pub postgres_url: Option<String>,
 }
@@ -126,6 +128,7 @@ impl Default for Config {
             limits: LimitsConfig::default(),
             log: "info".into(),
             redis_url: None,
+            redis_prefix: "rampart-gateway".into(),
             postgres_url: None,
         }
     }
@@ -216,6 +219,9 @@ impl Config {
         }
         if let Some(v) = get("RAMPART_REDIS_URL").filter(|v| !v.is_empty()) {
             self.redis_url = Some(v);
+        }
+        if let Some(v) = get("RAMPART_REDIS_PREFIX") {
+            self.redis_prefix = v;
         }
         if let Some(v) = get("RAMPART_POSTGRES_URL").filter(|v| !v.is_empty()) {
             self.postgres_url = Some(v);
