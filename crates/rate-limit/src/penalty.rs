@@ -121,7 +121,7 @@ impl<K: Hash + Eq, C: Clock> PenaltyBuilder<K, C> {
         }
         let refusals = self.inner.build()?;
         Ok(PenaltyBox {
-            jail: Store::with_idle(16, self.max_keys, LEVEL_BITS, cooldown),
+            jail: Store::with_idle(16, self.max_keys, 0, cooldown),
             refusals,
             cooldown,
             max_cooldown,
@@ -129,8 +129,16 @@ impl<K: Hash + Eq, C: Clock> PenaltyBuilder<K, C> {
     }
 }
 
-const LEVEL_BITS: u32 = 6;
-const LEVEL_MASK: u64 = (1 << LEVEL_BITS) - 1;
+/// A jail word is `end | level`: the suspension's end in clock nanoseconds, rounded **up** to
+/// a multiple of 64, with the escalation level in the low six bits. Rounding keeps every bit
+/// of the end (a shifted encoding would drop the top bits of a clock that counts from the
+/// Unix epoch, or of an end more than about nine years away, and end a suspension at once).
+const LEVEL_MASK: u64 = (1 << 6) - 1;
+
+/// The stored form of a suspension end: rounded up to the level granularity (saturating).
+const fn end_word(end: u64) -> u64 {
+    end.saturating_add(LEVEL_MASK) & !LEVEL_MASK
+}
 
 impl<K: Hash + Eq, C: Clock> PenaltyBox<K, C> {
     fn suspension(&self, level: u64) -> u64 {
@@ -150,7 +158,7 @@ impl<K: Hash + Eq, C: Clock> PenaltyBox<K, C> {
     {
         self.jail
             .with_existing(key, self.refusals.clock(), |cell, now| {
-                let end = cell.load(Ordering::Acquire) >> LEVEL_BITS;
+                let end = cell.load(Ordering::Acquire) & !LEVEL_MASK;
                 (end > now).then(|| Duration::from_nanos(end - now))
             })
             .flatten()
@@ -177,7 +185,7 @@ impl<K: Hash + Eq, C: Clock> PenaltyBox<K, C> {
             .with_cell(key, self.refusals.clock(), |cell, now| {
                 let mut cur = cell.load(Ordering::Acquire);
                 loop {
-                    let (end, level) = (cur >> LEVEL_BITS, cur & LEVEL_MASK);
+                    let (end, level) = (cur & !LEVEL_MASK, cur & LEVEL_MASK);
                     if end > now {
                         return end - now; // already suspended
                     }
@@ -187,10 +195,10 @@ impl<K: Hash + Eq, C: Clock> PenaltyBox<K, C> {
                         0
                     };
                     let length = self.suspension(level);
-                    let new_end = now.saturating_add(length);
-                    let word = (new_end << LEVEL_BITS) | level;
+                    let new_end = end_word(now.saturating_add(length));
+                    let word = new_end | level;
                     match cell.compare_exchange(cur, word, Ordering::AcqRel, Ordering::Acquire) {
-                        Ok(_) => return length,
+                        Ok(_) => return new_end.saturating_sub(now),
                         Err(actual) => cur = actual,
                     }
                 }

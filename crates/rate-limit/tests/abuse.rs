@@ -199,3 +199,59 @@ fn ip_lists_reject_bad_entries() {
     assert!(l.contains("fdff::1".parse().unwrap()));
     assert!(!l.contains("fe00::1".parse().unwrap()));
 }
+
+/// Regression: the jail word used to keep the suspension end shifted left by six bits, so
+/// an end above 2^58 ns (a clock counting from the Unix epoch, or a `max_cooldown` near the
+/// documented 10-year cap) lost its top bits and the suspension ended at once (fail open).
+#[test]
+fn penalty_box_holds_on_a_clock_counting_from_the_unix_epoch_and_for_long_cooldowns() {
+    let limited = Decision::Limited {
+        retry_after: Duration::from_secs(1),
+        remaining: 0,
+        reset_after: Duration::from_secs(1),
+        reason: LimitReason::Quota,
+    };
+    // 2026-11-23 in nanoseconds since 1970, plus an odd offset (not a multiple of 64).
+    let epoch_now = 1_795_000_000_000_000_123_u64;
+    let ten_years = Duration::from_secs(10 * 365 * 86_400);
+    for (start, cooldown, max) in [
+        (epoch_now, Duration::from_secs(60), Duration::from_secs(960)),
+        (0, Duration::from_secs(86_400 * 365), ten_years),
+        (epoch_now, Duration::from_secs(86_400 * 365), ten_years),
+    ] {
+        let clock = ManualClock::new();
+        clock.set(start);
+        let jail: PenaltyBox<String, _> = PenaltyBox::builder(q("1/min"), cooldown)
+            .max_cooldown(max)
+            .clock(clock.clone())
+            .build()
+            .unwrap();
+        let reason = |d: Decision| match d {
+            Decision::Limited { reason, .. } => Some(reason),
+            Decision::Allowed { .. } => None,
+        };
+        assert_eq!(reason(jail.record("m", limited)), Some(LimitReason::Quota));
+        let d = jail.record("m", limited);
+        assert_eq!(
+            reason(d),
+            Some(LimitReason::Penalty),
+            "{start} {cooldown:?}"
+        );
+        let wait = jail.suspended("m").expect("suspended");
+        assert!(wait >= cooldown && wait < cooldown + Duration::from_nanos(64));
+        assert_eq!(d.retry_after(), wait);
+        clock.advance(cooldown - Duration::from_secs(1));
+        assert_eq!(
+            jail.suspended("m"),
+            Some(wait - (cooldown - Duration::from_secs(1)))
+        );
+        // Escalation: the next suspension right after this one ends is twice as long (capped).
+        clock.advance(Duration::from_secs(1) + Duration::from_nanos(64));
+        assert_eq!(jail.suspended("m"), None);
+        assert_eq!(reason(jail.record("m", limited)), Some(LimitReason::Quota));
+        let d = jail.record("m", limited);
+        let want = (cooldown * 2).min(max);
+        assert!(d.retry_after() >= want && d.retry_after() < want + Duration::from_nanos(64));
+        assert!(jail.suspended("m").unwrap() >= want);
+    }
+}
