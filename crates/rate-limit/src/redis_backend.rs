@@ -378,20 +378,34 @@ impl RedisLimiter {
         if let Some(c) = self.conn.read().ok().and_then(|c| c.clone()) {
             return Ok(c);
         }
+        // One deadline for the whole wait (queueing on the reconnect lock included): callers
+        // queued behind a failing attempt must not each make their own attempt in turn, or
+        // the n-th would wait n × connect_timeout.
+        match tokio::time::timeout(self.connect_timeout, self.reconnect_once()).await {
+            Ok(r) => r,
+            Err(_) => Err(Failure::Connection("timeout")),
+        }
+    }
+
+    async fn reconnect_once(&self) -> Result<MultiplexedConnection, Failure> {
         let _one_at_a_time = self.reconnect.lock().await;
         if let Some(c) = self.conn.read().ok().and_then(|c| c.clone()) {
             return Ok(c);
         }
+        // The attempt we queued behind failed: do not hammer a dead server, back off.
+        if self.clock.now_nanos() < self.down_until.load(Ordering::Acquire) {
+            return Err(Failure::Connection("backing off"));
+        }
         let config = redis::AsyncConnectionConfig::new()
             .set_connection_timeout(Some(self.connect_timeout))
             .set_response_timeout(Some(self.timeout));
-        let fut = self
+        let conn = match self
             .client
-            .get_multiplexed_async_connection_with_config(&config);
-        let conn = match tokio::time::timeout(self.connect_timeout, fut).await {
-            Ok(Ok(c)) => c,
-            Ok(Err(_)) => return Err(Failure::Connection("connect")),
-            Err(_) => return Err(Failure::Connection("timeout")),
+            .get_multiplexed_async_connection_with_config(&config)
+            .await
+        {
+            Ok(c) => c,
+            Err(_) => return Err(Failure::Connection("connect")),
         };
         if let Ok(mut slot) = self.conn.write() {
             *slot = Some(conn.clone());

@@ -340,3 +340,49 @@ fn builder_rejects_bad_configuration() {
             .is_err()
     );
 }
+
+/// Regression: concurrent checks queued on the reconnect lock and each then made its own
+/// connection attempt, so with a blackholed Redis the n-th caller waited n × connect_timeout.
+/// Now the wait for a connection (lock included) is bounded by one connect_timeout, and a
+/// caller that gets the lock during a backoff does not try again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_checks_on_a_blackholed_redis_each_wait_one_timeout_at_most() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hold = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s);
+        }
+    });
+    let lim = std::sync::Arc::new(
+        RedisLimiter::builder(&format!("redis://127.0.0.1:{port}/"), "hang")
+            .limit("k", q("2/h"))
+            .connect_timeout(Duration::from_millis(200))
+            .timeout(Duration::from_millis(200))
+            .build()
+            .unwrap(),
+    );
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..16)
+        .map(|i| {
+            let lim = lim.clone();
+            tokio::spawn(async move {
+                let t = Instant::now();
+                let d = lim.check(&[("k", &format!("c{i}"), 1)]).await.unwrap();
+                assert!(matches!(d.backend, Backend::Failed { .. }));
+                assert!(!d.decision().is_allowed());
+                t.elapsed()
+            })
+        })
+        .collect();
+    for t in tasks {
+        let waited = t.await.unwrap();
+        assert!(
+            waited < Duration::from_millis(1000),
+            "one caller waited {waited:?}"
+        );
+    }
+    assert!(started.elapsed() < Duration::from_millis(1500));
+    hold.abort();
+}
