@@ -28,7 +28,7 @@ use crate::limits::Limits;
 use crate::mock::MockProvider;
 use crate::openai::{ChatRequest, EmbeddingsRequest, SpeechRequest};
 use crate::provider::{Endpoint, HttpUpstream, Reply, Upstream};
-use crate::resilient::Resilience;
+use crate::resilient::{Resilience, StoredAnswer};
 use crate::secrets::AdminKey;
 use crate::security::Content;
 use crate::store::Db;
@@ -260,7 +260,7 @@ where
             return response;
         }
     };
-    let mut response = match inner(st, caller, parts.headers, body).await {
+    let mut response = match idempotent(st, caller, endpoint, parts.headers, body, inner).await {
         Ok(r) => r,
         Err(e) => e.into_response(),
     };
@@ -280,6 +280,99 @@ where
         },
     ));
     Response::from_parts(head, body)
+}
+
+/// With an `Idempotency-Key`, the first request runs and its complete (non-streamed, 2xx)
+/// answer is stored for 24 h; duplicates get it back (`Idempotent-Replayed: true`), a
+/// duplicate arriving while the first is in flight waits for it, and the same key with another
+/// body is 422. Keys are scoped to the API key.
+async fn idempotent<F, Fut>(
+    st: Shared,
+    caller: Caller,
+    endpoint: Endpoint,
+    headers: HeaderMap,
+    body: Body,
+    inner: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(Shared, Caller, HeaderMap, Body) -> Fut,
+    Fut: Future<Output = Result<Response, ApiError>>,
+{
+    let idem = resilience::idempotency_key(headers.iter().map(|(n, v)| (n.as_str(), v.as_bytes())))
+        .map_err(|_| ApiError::bad_request("invalid Idempotency-Key header"))?
+        .map(str::to_owned);
+    let Some(idem) = idem else {
+        return inner(st, caller, headers, body).await;
+    };
+    let bytes = read_body(&st, body).await?;
+    let scoped = format!("{}-{idem}", caller.key.key_id());
+    let fp = resilience::Fingerprint::of(&[endpoint.name().as_bytes(), &bytes]);
+    let replay = |a: &StoredAnswer| {
+        let mut r = (a.status, a.body.clone()).into_response();
+        if let Some(ct) = &a.content_type {
+            r.headers_mut().insert(header::CONTENT_TYPE, ct.clone());
+        }
+        r.headers_mut().insert(
+            header::HeaderName::from_static("idempotent-replayed"),
+            HeaderValue::from_static("true"),
+        );
+        r
+    };
+    let begin = st
+        .resilience
+        .idempotency
+        .begin(&scoped, fp)
+        .map_err(|e| match e {
+            resilience::Error::IdempotencyConflict => ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "IDEMPOTENCY_001",
+                "this Idempotency-Key was used with a different request",
+            ),
+            resilience::Error::InvalidIdempotencyKey => {
+                ApiError::bad_request("invalid Idempotency-Key header")
+            }
+            other => {
+                tracing::error!(error = %other, "idempotency store failed");
+                ApiError::internal()
+            }
+        })?;
+    match begin {
+        resilience::Begin::Replay(stored) => Ok(replay(&stored)),
+        resilience::Begin::Wait(waiter) => {
+            let stored = waiter
+                .wait_async(Duration::from_secs(150))
+                .await
+                .map_err(|_| {
+                    ApiError::new(
+                        StatusCode::CONFLICT,
+                        "IDEMPOTENCY_002",
+                        "the first request with this Idempotency-Key did not finish; retry",
+                    )
+                })?;
+            Ok(replay(&stored))
+        }
+        resilience::Begin::Run(guard) => {
+            let response = inner(st, caller, headers, Body::from(bytes)).await?;
+            let streamed = response
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"text/event-stream"));
+            if streamed || !response.status().is_success() {
+                guard.release();
+                return Ok(response);
+            }
+            let (head, body) = response.into_parts();
+            let body = axum::body::to_bytes(body, crate::provider::MAX_ANSWER_BYTES)
+                .await
+                .map_err(|_| ApiError::upstream("answer unreadable"))?;
+            guard.complete(StoredAnswer {
+                status: head.status,
+                content_type: head.headers.get(header::CONTENT_TYPE).cloned(),
+                body: body.clone(),
+            });
+            Ok(Response::from_parts(head, Body::from(body)))
+        }
+    }
 }
 
 async fn chat(State(st): State<Shared>, request: Request) -> Response {

@@ -6,19 +6,32 @@ use std::time::Duration;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use resilience::{
-    Acquire, Admission, BreakerConfig, CircuitBreaker, ConcurrencyLimiter, InFlight, LimiterConfig,
-    Priority,
+    Acquire, Admission, BreakerConfig, CircuitBreaker, ConcurrencyLimiter, IdempotencyConfig,
+    IdempotencyStore, InFlight, LimiterConfig, Priority,
 };
 
 use crate::config::LimitsConfig;
 use crate::error::{ApiError, StartError, retry_after_secs};
 use crate::provider::{Reply, UpstreamError};
 
-/// The breaker and the limiter.
+/// A stored answer, replayed to duplicates of an `Idempotency-Key`.
+#[derive(Debug, Clone)]
+pub struct StoredAnswer {
+    /// Status code.
+    pub status: StatusCode,
+    /// Content type.
+    pub content_type: Option<HeaderValue>,
+    /// Body.
+    pub body: axum::body::Bytes,
+}
+
+/// The breaker, the limiter and the idempotency store.
 #[derive(Debug)]
 pub struct Resilience {
     breaker: CircuitBreaker,
     limiter: ConcurrencyLimiter,
+    /// `Idempotency-Key` store (in memory; 24 h window).
+    pub idempotency: IdempotencyStore<StoredAnswer>,
 }
 
 fn component(e: resilience::Error) -> StartError {
@@ -45,9 +58,15 @@ impl Resilience {
             .per_key(limits.concurrent_per_key as usize)
             .build()
             .map_err(component)?;
+        let idempotency = IdempotencyConfig::builder()
+            .ttl(Duration::from_secs(24 * 3600))
+            .lease(Duration::from_secs(150))
+            .build()
+            .map_err(component)?;
         Ok(Self {
             breaker: CircuitBreaker::new("provider", config).map_err(component)?,
             limiter: ConcurrencyLimiter::new(limiter),
+            idempotency: IdempotencyStore::new(idempotency),
         })
     }
 

@@ -50,3 +50,49 @@ async fn failing_provider_opens_the_breaker() {
         200
     );
 }
+
+#[tokio::test]
+async fn idempotency_key_replays_and_refuses_a_changed_body() {
+    let gw = start(|_| {}).await;
+    let key = gw.key().await;
+    let other_key = gw.key().await;
+    let auth = format!("Bearer {key}");
+    let send = |k: &'static str, auth: String, body: String| {
+        let gw = &gw;
+        async move {
+            gw.send(
+                "POST",
+                "/v1/chat/completions",
+                &[
+                    ("authorization", auth.as_str()),
+                    ("content-type", "application/json"),
+                    ("idempotency-key", k),
+                ],
+                Some(&body),
+            )
+            .await
+        }
+    };
+    let first = send("order-42", auth.clone(), chat_body("charge me once")).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.header("idempotent-replayed"), None);
+    let again = send("order-42", auth.clone(), chat_body("charge me once")).await;
+    assert_eq!(again.status, 200);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    assert_eq!(again.body, first.body);
+    assert_eq!(
+        gw.mock().received().len(),
+        1,
+        "the duplicate never reached the provider"
+    );
+    let changed = send("order-42", auth.clone(), chat_body("something else")).await;
+    assert_eq!(
+        (changed.status, changed.code().as_str()),
+        (422, "IDEMPOTENCY_001")
+    );
+    // Keys are scoped per API key: another key's request with the same header runs.
+    let other = send("order-42", format!("Bearer {other_key}"), chat_body("x")).await;
+    assert_eq!(other.status, 200);
+    assert_eq!(other.header("idempotent-replayed"), None);
+    assert_eq!(gw.mock().received().len(), 2);
+}
