@@ -81,6 +81,10 @@ pub enum Error {
     /// A stream is longer than the construction allows (2^32 chunks).
     #[error("stream too long")]
     StreamTooLong,
+    /// A [`StreamEncryptor`](crate::stream::StreamEncryptor) failed earlier (its output is
+    /// incomplete); it refuses every further call. Start a new stream.
+    #[error("the stream encryptor failed earlier; start a new stream")]
+    StreamFailed,
     /// The key-encryption key could not wrap or unwrap a data key.
     #[error("key-encryption key failed: {what}")]
     Kek {

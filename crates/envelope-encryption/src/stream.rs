@@ -92,6 +92,9 @@ pub struct StreamEncryptor<W: Write> {
     /// One sealed chunk (`chunk_size + TAG_LEN` bytes).
     sealed: Vec<u8>,
     counter: u32,
+    /// Set once a chunk was sealed but not fully written, or a chunk was lost: every later
+    /// call fails, so a counter value is never sealed twice with different plaintext.
+    failed: bool,
 }
 
 impl<W: Write> core::fmt::Debug for StreamEncryptor<W> {
@@ -142,6 +145,7 @@ impl<W: Write> StreamEncryptor<W> {
             buf: Vec::with_capacity(chunk_size),
             sealed: vec![0; chunk_size + TAG_LEN],
             counter: 0,
+            failed: false,
         })
     }
 
@@ -154,7 +158,22 @@ impl<W: Write> StreamEncryptor<W> {
     }
 
     /// Seals `plaintext` (at most one chunk) straight into the output buffer and writes it.
+    /// Seals and writes one chunk. The nonce `(counter, last)` is used at most once: a
+    /// non-final chunk at counter `u32::MAX` is refused *before* sealing, and any failure
+    /// (sealing, writing, or the counter running out, which drops the buffered chunk) marks
+    /// the encryptor failed. Otherwise a retry could seal other plaintext (e.g. the next
+    /// buffer) under the same nonce, which with GCM leaks the XOR of the plaintexts and the
+    /// authentication key, or finish a stream that silently lacks a chunk.
     fn seal_chunk(&mut self, plaintext: &[u8], last: bool) -> Result<(), Error> {
+        if self.failed {
+            return Err(Error::StreamFailed);
+        }
+        self.failed = true;
+        let next = if last {
+            self.counter
+        } else {
+            self.counter.checked_add(1).ok_or(Error::StreamTooLong)?
+        };
         let n = nonce(&self.prefix, self.counter, last);
         let out = self
             .sealed
@@ -164,13 +183,16 @@ impl<W: Write> StreamEncryptor<W> {
             })?;
         self.gcm.seal_into(&n, &self.aad, plaintext, out)?;
         self.inner.write_all(out).map_err(|e| io_err(&e))?;
-        if !last {
-            self.counter = self.counter.checked_add(1).ok_or(Error::StreamTooLong)?;
-        }
+        self.counter = next;
+        self.failed = false;
         Ok(())
     }
 
     /// Seals the final chunk, flushes, and returns the inner writer.
+    ///
+    /// # Errors
+    /// [`Error::StreamFailed`] when an earlier call failed (the output is incomplete), and
+    /// the errors of sealing and writing.
     pub fn finish(mut self) -> Result<W, Error> {
         self.emit(true)?;
         self.inner.flush().map_err(|e| io_err(&e))?;
@@ -180,6 +202,9 @@ impl<W: Write> StreamEncryptor<W> {
 
 impl<W: Write> Write for StreamEncryptor<W> {
     fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        if self.failed {
+            return Err(Error::StreamFailed.into());
+        }
         if data.is_empty() {
             return Ok(0);
         }
@@ -473,6 +498,79 @@ mod tests {
     fn open(data: &[u8]) -> Result<Vec<u8>, Error> {
         let mut out = Vec::new();
         decrypt(&kek(), &Context::NONE, data, &mut out).map(|_| out)
+    }
+
+    /// A sink that fails its `n`-th write (counting from 0), then works again.
+    struct FlakySink {
+        writes: usize,
+        fail_at: usize,
+        out: Vec<u8>,
+    }
+
+    impl Write for FlakySink {
+        fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+            let i = self.writes;
+            self.writes += 1;
+            if i == self.fail_at {
+                // Part of the sealed chunk reached the sink before the failure.
+                self.out
+                    .extend_from_slice(data.get(..data.len() / 2).unwrap_or_default());
+                return Err(io::Error::other("disk full"));
+            }
+            self.out.extend_from_slice(data);
+            Ok(data.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Regression: a write error after a chunk was sealed left the counter unchanged and the
+    /// buffer cleared, so the next write sealed *other* plaintext under the same nonce.
+    #[test]
+    fn a_failed_chunk_write_poisons_the_encryptor() {
+        let sink = FlakySink {
+            writes: 0,
+            fail_at: 1, // the header is write 0, the first chunk write 1
+            out: Vec::new(),
+        };
+        let mut enc = StreamEncryptor::with_chunk_size(&kek(), &Context::NONE, 64, sink).unwrap();
+        enc.write_all(&[1u8; 64]).unwrap();
+        // The second write seals chunk 0 (64 bytes of 1s) and fails writing it.
+        assert!(enc.write(&[2u8; 64]).is_err());
+        // Everything after fails: no second chunk under counter 0.
+        let e = enc.write(&[3u8; 64]).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        assert!(enc.write(&[4u8; 200]).is_err());
+        assert!(enc.flush().is_ok(), "flush only flushes the sink");
+        assert!(matches!(enc.finish(), Err(Error::StreamFailed)));
+    }
+
+    /// Regression: the counter was checked after a non-final chunk had been sealed and
+    /// written at `u32::MAX`, so the next call sealed again under that same nonce.
+    #[test]
+    fn the_counter_never_wraps_or_repeats() {
+        let mut enc =
+            StreamEncryptor::with_chunk_size(&kek(), &Context::NONE, 64, Vec::new()).unwrap();
+        enc.counter = u32::MAX - 1;
+        enc.write_all(&[1u8; 64]).unwrap();
+        // Chunk u32::MAX - 1 (non-final) is sealed by this write; u32::MAX stays buffered.
+        enc.write_all(&[2u8; 64]).unwrap();
+        assert_eq!(enc.counter, u32::MAX);
+        let written = enc.inner.len();
+        // A non-final chunk at u32::MAX would leave no counter for the final one: refused
+        // before anything is sealed, and the encryptor is failed from then on.
+        let e = enc.write(&[3u8; 1]).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(enc.inner.len(), written, "nothing sealed");
+        assert!(enc.write(&[3u8; 1]).is_err());
+        assert!(matches!(enc.finish(), Err(Error::StreamFailed)));
+        // The final chunk may use u32::MAX.
+        let mut enc =
+            StreamEncryptor::with_chunk_size(&kek(), &Context::NONE, 64, Vec::new()).unwrap();
+        enc.counter = u32::MAX;
+        enc.write_all(&[1u8; 10]).unwrap();
+        assert!(enc.finish().is_ok());
     }
 
     #[test]
