@@ -44,7 +44,8 @@ pub struct IpNet {
 }
 
 impl IpNet {
-    /// The range of `addr/prefix`.
+    /// The range of `addr/prefix`. An IPv4-mapped IPv6 range (`::ffff:a.b.c.d/96+n`) becomes
+    /// the IPv4 range `a.b.c.d/n`, as lookups see mapped client addresses as IPv4.
     ///
     /// # Errors
     /// [`Error::InvalidCidr`] on a prefix too long or host bits set.
@@ -65,6 +66,18 @@ impl IpNet {
                 }
                 if u128::from(a) & !mask128(prefix) != 0 {
                     return bad("host bits are set: use the network address");
+                }
+                // An IPv4-mapped range (`::ffff:10.0.0.0/104`) is stored as the IPv4 range it
+                // names: addresses are looked up in canonical form (a mapped client address
+                // is its IPv4 address), so kept as IPv6 it could never match anything, and a
+                // deny entry would silently deny nothing.
+                if prefix >= 96
+                    && let Some(v4) = a.to_ipv4_mapped()
+                {
+                    return Ok(IpNet {
+                        addr: IpAddr::V4(v4),
+                        prefix: prefix - 96,
+                    });
                 }
             }
         }
@@ -324,6 +337,24 @@ mod tests {
         ] {
             assert_eq!(l.contains(ip.parse().unwrap()), want, "{ip}");
         }
+        // Regression: an IPv4-mapped entry was kept as IPv6 and never matched, since the
+        // looked-up address is canonicalised to IPv4 (a deny entry denied nothing).
+        let mapped = IpList::parse(["::ffff:10.0.0.0/104", "::ffff:192.0.2.7"]).unwrap();
+        for (ip, want) in [
+            ("10.1.2.3", true),
+            ("::ffff:10.1.2.3", true),
+            ("11.0.0.0", false),
+            ("192.0.2.7", true),
+            ("::ffff:192.0.2.7", true),
+            ("192.0.2.8", false),
+        ] {
+            assert_eq!(mapped.contains(ip.parse().unwrap()), want, "{ip}");
+        }
+        let net: IpNet = "::ffff:10.0.0.0/104".parse().unwrap();
+        assert!(net.contains("10.200.0.1".parse().unwrap()));
+        assert!(net.contains("::ffff:10.200.0.1".parse().unwrap()));
+        assert_eq!(net.to_string(), "10.0.0.0/8");
+        assert!("::ffff:10.0.0.1/104".parse::<IpNet>().is_err(), "host bits");
         let all = IpList::parse(["0.0.0.0/0", "::/0"]).unwrap();
         assert!(all.contains("255.255.255.255".parse().unwrap()));
         assert!(all.contains("ffff::ffff".parse().unwrap()));
