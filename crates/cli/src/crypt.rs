@@ -258,6 +258,23 @@ fn apply(engine: &Engine, op: Op, value: &str, ctx: &Context<'_>) -> Result<Stri
     }
 }
 
+/// A JSONL input error without serde_json's own message, which quotes offending values
+/// (`invalid type: integer `4111111111111111``): the input holds plaintexts.
+fn json_error(number: u64, e: &serde_json::Error) -> String {
+    let kind = match e.classify() {
+        serde_json::error::Category::Io => "read error",
+        serde_json::error::Category::Syntax => "syntax error",
+        serde_json::error::Category::Data => {
+            "expected {\"value\": string} with optional string \"table\", \"column\", \"row\""
+        }
+        serde_json::error::Category::Eof => "unexpected end of line",
+    };
+    format!(
+        "line {number}: invalid JSON input ({kind} at column {})",
+        e.column()
+    )
+}
+
 fn run(keys: &KeyArgs, io_args: &IoArgs, op: Op) -> Result<std::process::ExitCode, CliError> {
     let engine = Engine::build(keys, matches!(op, Op::Rewrap))?;
     let mut reader = input::open(io_args.file.as_deref())?;
@@ -269,7 +286,7 @@ fn run(keys: &KeyArgs, io_args: &IoArgs, op: Op) -> Result<std::process::ExitCod
         number += 1;
         if io_args.jsonl {
             let result = match serde_json::from_str::<JsonIn>(line) {
-                Err(e) => Err(format!("line {number}: invalid JSON input: {e}")),
+                Err(e) => Err(json_error(number, &e)),
                 Ok(obj) => {
                     let ctx = Context::new(
                         obj.table.as_deref().unwrap_or(&keys.table),

@@ -155,6 +155,18 @@ fn jsonl_reports_each_bad_line_and_continues() {
     assert!(lines[3]["error"].as_str().unwrap().contains("malformed"));
     assert!(lines[4]["error"].as_str().unwrap().contains("line 5"));
     assert_eq!(lines[5]["value"], "two\nlines");
+    // Regression: serde_json's messages quote the offending value; a plaintext given as a
+    // number (a card number, a PIN) or in a wrongly typed field must not be echoed.
+    let out = rampart(
+        &["encrypt", "--jsonl", "--table", "t", "--column", "c"],
+        &env,
+        "{\"value\":4111111111111111}\n{\"value\":\"x\",\"row\":987654321}\n{\"value\":true}\n",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let text = stdout(&out) + &stderr(&out);
+    assert!(!text.contains("4111111111111111"), "{text}");
+    assert!(!text.contains("987654321"), "{text}");
+    assert_eq!(text.matches("invalid JSON").count(), 3, "{text}");
     // Plain mode refuses to print a plaintext with a line break.
     let plain = rampart(
         &["decrypt", "--table", "t", "--column", "c", "--row", "2"],
