@@ -26,12 +26,9 @@ fn rampart(args: &[&str], stdin: &str, key: Option<&str>) -> Output {
         cmd.env("RAMPART_AUDIT_KEY", k);
     }
     let mut child = cmd.spawn().unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
+    // A child that refuses its input (bad key, locked log) may exit before reading it: a
+    // broken pipe here is part of that outcome, not a test failure.
+    let _ = child.stdin.take().unwrap().write_all(stdin.as_bytes());
     child.wait_with_output().unwrap()
 }
 
