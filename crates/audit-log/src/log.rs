@@ -301,10 +301,11 @@ fn writer(shared: &Shared, rx: &Receiver<Request>, durability: Durability, max_b
         let now = shared.clock.now();
         let result = {
             let mut sink = shared.sink();
-            let before = sink.frontier().map(|f| f.size()).unwrap_or(0);
             let result = sink.append(&events, now);
             if let (Ok(receipts), Some(_), n) = (&result, &shared.signer, shared.checkpoint_every) {
-                let after = before + receipts.len() as u64;
+                // Sizes from the receipts: right even when other writers share the sink.
+                let before = receipts.first().map_or(0, |r| r.seq);
+                let after = receipts.last().map_or(0, |r| r.seq + 1);
                 if n > 0
                     && before / n != after / n
                     && shared.make_checkpoint(sink.as_mut()).is_err()

@@ -505,3 +505,30 @@ proptest! {
         prop_assert!(!matches!(v, Ok(Verification::Valid { .. })), "flip at {pos} undetected");
     }
 }
+
+#[test]
+fn signed_checkpoints_are_written_every_n_entries() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let key = [5u8; 32];
+    let log = AuditLog::builder()
+        .signer(CheckpointSigner::hmac(&key).unwrap())
+        .checkpoint_every(4)
+        .durability(Durability::PerEvent)
+        .open_file(&path)
+        .unwrap();
+    for i in 0..10 {
+        log.append(event(i)).unwrap();
+    }
+    drop(log);
+    let checkpoints = lines(&path)
+        .iter()
+        .filter(|l| l.starts_with("{\"checkpoint\""))
+        .count();
+    assert_eq!(checkpoints, 2);
+    let verifier = CheckpointSigner::hmac(&key).unwrap().verifier();
+    match verify_file(&path, Some(&verifier), None).unwrap() {
+        Verification::Valid { checkpointed, .. } => assert_eq!(checkpointed, 8),
+        v => panic!("{v:?}"),
+    }
+}
