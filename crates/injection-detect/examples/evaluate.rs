@@ -3,12 +3,13 @@
 //! place, never copied into this repository).
 //!
 //! ```text
-//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N]
+//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S]
 //! ```
 //!
 //! "Flagged" means the verdict at the default thresholds is block; the warn-or-block rate is
 //! printed beside it. `--misses N` / `--fps N` print the first N missed attacks / flagged benign
-//! prompts (truncated) for error analysis.
+//! prompts (truncated) for error analysis; `--near S` prints every benign prompt that is not
+//! blocked but scores at least S (how close the benign files come to the threshold).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::PathBuf;
@@ -40,10 +41,12 @@ fn main() {
     ));
     let mut misses = 0usize;
     let mut fps = 0usize;
+    let mut near = f32::INFINITY;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--misses" => misses = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
             "--fps" => fps = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
+            "--near" => near = args.next().and_then(|n| n.parse().ok()).unwrap_or(0.2),
             other => dir = PathBuf::from(other),
         }
     }
@@ -92,7 +95,12 @@ fn main() {
                 .replace('\n', " ");
             if is_attack && v.action() != Action::Block && shown_m < misses {
                 shown_m += 1;
-                println!("  MISS {:.2} {short}", v.score());
+                let rules: Vec<_> = v.matches().iter().map(|m| m.rule()).collect();
+                println!("  MISS {:.2} {rules:?} {short}", v.score());
+            }
+            if !is_attack && v.action() != Action::Block && v.score() >= near {
+                let rules: Vec<_> = v.matches().iter().map(|m| m.rule()).collect();
+                println!("  NEAR {:.2} {rules:?} {short}", v.score());
             }
             if !is_attack && v.action() == Action::Block && shown_f < fps {
                 shown_f += 1;

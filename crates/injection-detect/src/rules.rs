@@ -495,7 +495,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         concat!(
             r"\b(?:ignoriere|ignorier|ignorieren sie|ignoriert|vergiss|vergessen sie|vergesst|missachte|missachten sie|uberspringe|verwirf|verwerfen sie|vernachlassige|befolge nicht|befolgen sie nicht) (?:(?:",
             w!(),
-            r" ){0,3}(?:anweisungen|anweisung|befehle|instruktionen|regeln|vorgaben|auftrage|anordnungen|richtlinien|aufgaben|prompts?|eingaben|informationen)|(?:einfach |bitte |nun |jetzt |sofort )?(?:alles|alle)\b)|\b(?:die |alle )?(?:obigen|vorherigen|bisherigen|vorangegangenen|fruheren|vorigen) (?:",
+            r" ){0,3}(?:anweisungen|anweisung|befehle|instruktionen|regeln|vorgaben|auftrage|anordnungen|richtlinien|aufgaben|prompts?|eingaben|informationen|angaben|obige|obiges|gesagte)\b|(?:einfach |bitte |nun |jetzt |sofort )?(?:alles|alle)\b)|\b(?:die |alle )?(?:obigen|vorherigen|bisherigen|vorangegangenen|fruheren|vorigen) (?:",
             w!(),
             r" ){0,2}(?:ignorieren|vergessen|missachten)\b|\babweichend (?:zu|von) (?:den )?(?:vorherigen|bisherigen|obigen|vorigen)\b"
         ),
@@ -843,7 +843,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         concat!(
             r"\b(?:you are|you're|youre) (?:no longer|not|not really|not actually|not just|free from being) (?:an? |the )?(?:",
             w!(),
-            r" ){0,2}(?:chatgpt|gpt|claude|gemini|bard|llama|assistant|ai|language model|chatbot|bound|restricted|limited|constrained|censored|filtered)\b"
+            r" ){0,2}(?:chatgpt|gpt|claude|gemini|bard|llama|assistant|ai|language model|chatbot|censored|filtered)\b"
         ),
     ),
     // ---- jailbreak personas ----
@@ -860,7 +860,7 @@ pub(crate) static RULES: &[RuleDef] = &[
             Jailbreak,
             High,
             &["mode"],
-            r"\b(?:dan|jailbreak|jailbroken|evil|unfiltered|uncensored|unrestricted|chaos|anarchy|rtm|amoral|nsfw|unlocked|opposite|anti-?gpt|devil) mode\b|\bdeveloper mode (?:enabled|output|response|activated|is enabled|has been enabled)\b|\b(?:chatgpt|gpt(?:-?\d(?:\.\d)?)?|an? ai|yourself|assistant|you) with (?:\w+ )?developer mode\b",
+            r"\b(?:dan|jailbreak|jailbroken|evil|unfiltered|uncensored|unrestricted|chaos|anarchy|rtm|amoral|nsfw|unlocked|opposite|anti-?gpt|devil) mode\b|\bdeveloper mode (?:enabled|output|response|activated|is enabled|has been enabled)\b|\bdeveloper\\?[_-]mode ?[:=] ?(?:enabled|on|true|1|activated)\b|\b(?:chatgpt|gpt(?:-?\d(?:\.\d)?)?|an? ai|yourself|assistant|you) with (?:\w+ )?developer mode\b",
         ),
         r"^(?:unlocked|opposite) mode\b",
     ),
@@ -896,9 +896,9 @@ pub(crate) static RULES: &[RuleDef] = &[
             "limitation",
         ],
         concat!(
-            r"\b(?:ignore|ignoring|ignores|forget|forgetting|bypass|bypassing|bypasses|disregard|disregarding|disregards|circumvent|circumventing|override|overriding|disable|disabling|break|breaking|breaks|broken|violate|violating|violates|evade|evading|get around|not (?:bound|restricted|limited|constrained) by|free (?:from|of)|(?:don't|do not|doesn't|does not|never|no longer|won't|will not|not|without having to) (?:have to |need to |needs to )?(?:follow|abide by|adhere to|care about|comply with|respect|obey|worry about|bound by)|without (?:any )?(?:regard|respect) (?:for|to)|unbound by|exempt from|not subject to|(?:the )?opposite of) (?:all |any |the |its |your |their |of |his |her |these |those |such )*(?:",
+            r"\b(?:ignore|ignoring|ignores|forget|forgetting|bypass|bypassing|bypasses|disregard|disregarding|disregards|circumvent|circumventing|override|overriding|disable|disabling|break|breaking|breaks|broken|violate|violating|violates|evade|evading|get around|not (?:bound|restricted|limited|constrained) by|free (?:from|of)|(?:don't|do not|doesn't|does not|never|no longer|won't|will not|not|without having to) (?:have to |need to |needs to )?(?:follow|abide by|adhere to|care about|comply with|respect|obey|worry about|bound by)|without (?:any )?(?:regard|respect) (?:for|to)|unbound by|exempt from|not subject to|(?:the )?opposite of) (?:all |any |and |the |its |your |their |of |his |her |these |those |such )*(?:",
             w!(),
-            r" )?(?:content polic(?:y|ies)|usage polic(?:y|ies)|openai(?:'s)?(?: polic(?:y|ies)| guidelines| rules| restrictions| content polic(?:y|ies))?|safety (?:guidelines|filters?|protocols|measures|rules|restrictions|features|settings|policies)|ethical (?:guidelines|principles|constraints|boundaries|restrictions|standards)|moral (?:guidelines|principles|constraints|restrictions|standards|boundaries)|guardrails|safeguards|ethics|morals|morality|legality|(?:openai|chatgpt|discord|the)(?:'s)? (?:tos|terms of (?:service|use))|tos|terms of service|(?:ai|your|its|their) (?:programming|restrictions|rules|filters|guidelines|limitations|safeguards))\b"
+            r" )?(?:content polic(?:y|ies)|usage polic(?:y|ies)|open ?ai(?:'s)?(?: polic(?:y|ies)| guidelines| rules| restrictions| content polic(?:y|ies))?|safety (?:guidelines|filters?|protocols|measures|rules|restrictions|features|settings|policies)|ethical (?:guidelines|principles|constraints|boundaries|restrictions|standards)|moral (?:guidelines|principles|constraints|restrictions|standards|boundaries)|guardrails|safeguards|ethics|morals|morality|legality|(?:open ?ai|chatgpt|discord|the)(?:'s)?(?: and [a-z]+'s)? (?:tos|terms of (?:service|use))|tos|terms of service|(?:ai|your|its|their) (?:programming|restrictions|rules|filters|guidelines|limitations|safeguards))\b"
         ),
     ),
     rule(
@@ -976,11 +976,11 @@ pub(crate) static RULES: &[RuleDef] = &[
             "even if",
         ],
         concat!(
-            r"\b(?:never|not|don't|do not|doesn't|does not|cannot|can't|can not|won't|will not|will never|must not|shall not|should not|shouldn't|are not allowed to|aren't allowed to|unable to|without) (?:ever )?(?:refuse|refuses|refusing|decline|declines|declining|reject|rejects)\b|\b(?:answer|respond to|reply to|fulfill|comply with|obey) (?:any|every|all)(?: and (?:any|every|all))? (?:of )?(?:my |the |user |user's )?(?:",
+            r"\b(?:never|not|don't|do not|doesn't|does not|cannot|can't|can not|won't|will not|will never|must not|shall not|should not|shouldn't|are not allowed to|aren't allowed to|unable to|without) (?:ever )?(?:refuse|refuses|refusing|decline|declines|declining|reject|rejects)\b|\b(?:answer|answering|respond to|responding to|reply to|fulfill|comply with|obey) (?:any|every|all)(?: and (?:any|every|all))? (?:of )?(?:my |the |user |user's )?(?:",
             w!(),
             r" )?(?:requests?|questions?|prompts?|commands?|demands?|orders?|queries)(?: ",
             w!(),
-            r"){0,3} (?:regardless|no matter|without|even if)\b|\bcan (?:do|say|generate|write|produce) anything(?: now)?\b(?: (?:it|they|he|she|you) wants?)?|\bwithout (?:any )?(?:disclaimers?|caveats|apolog[a-z]*|moraliz[a-z]*|refusals?|lectur[a-z]*|censorship)\b"
+            r"){0,3} (?:regardless|no matter|without|even if|despite)\b|\bcan (?:do|say|generate|write|produce) anything(?: now)?\b(?: (?:it|they|he|she|you) wants?)?|\bwithout (?:any )?(?:disclaimers?|caveats|apolog[a-z]*|moraliz[a-z]*|refusals?|lectur[a-z]*|censorship)\b"
         ),
     ),
     rule(
@@ -1014,9 +1014,9 @@ pub(crate) static RULES: &[RuleDef] = &[
         Medium,
         &["two", "2 ", "both", "separate"],
         concat!(
-            r"\b(?:answer|respond|reply)(?: to)? (?:every|each|all|my|any) (?:",
+            r"\b(?:answer|respond|reply|provide answers)(?: to)? (?:every|each|all|my|any) (?:",
             w!(),
-            r" ){0,2}(?:in|with) (?:two|2) (?:different |separate |distinct )?(?:ways|manners|responses|forms|personalities|personas)\b|\b(?:create|maintain|simulate|play|act as|be|become) (?:two|2) (?:different |separate |distinct |fictional )?(?:personas|personalities|entities|characters|ais|ai models|bots|chatbots|versions)\b|\b(?:two|2) (?:different |separate |distinct )?(?:responses|answers|replies|outputs) (?:",
+            r" ){0,2}(?:in|with) (?:two|2) (?:different |separate |distinct )?(?:ways|manners|responses|forms|personalities|personas|styles)\b|\b(?:create|maintain|simulate|play|act as|be|become) (?:two|2) (?:different |separate |distinct |fictional )?(?:personas|personalities|entities|characters|ais|ai models|bots|chatbots|versions)\b|\b(?:two|2) (?:different |separate |distinct )?(?:responses|answers|replies|outputs) (?:",
             w!(),
             r" ){0,3}(?:one|first)\b"
         ),
@@ -1024,9 +1024,16 @@ pub(crate) static RULES: &[RuleDef] = &[
     rule(
         "jailbreak.rant_then_comply",
         Jailbreak,
+        High,
+        &["rant"],
+        r"\bmoraliz[a-z]* rant (?:about|on|regarding) (?:the |its |your )?(?:open ?ai|content|usage|ethic|polic|guideline|rule)",
+    ),
+    rule(
+        "jailbreak.disclaimer_then_comply",
+        Jailbreak,
         Medium,
-        &["rant", "mandatory", "obligatory", "break"],
-        r"\bmoraliz[a-z]* rant\b|\b(?:mandatory|obligatory) (?:[a-z]+ )?(?:warning|disclaimer)s?\b|\blet'?s break (?:the )?(?:[a-z]+ )?rules\b",
+        &["rant", "mandatory", "obligatory", "break", "disclaimer"],
+        r"\bmoraliz[a-z]* rant\b|\b(?:mandatory|obligatory) (?:[a-z]+ )?(?:warning|disclaimer)s?\b|\blet'?s break (?:the )?(?:[a-z]+ )?rules\b|\b(?:moral|ethical) disclaimer\b[^.]{0,80}\b(?:after that|then|but then|followed by)\b",
     ),
     rule(
         "jailbreak.opposite",
@@ -1685,6 +1692,202 @@ pub(crate) static RULES: &[RuleDef] = &[
             w!(),
             r" ){0,2}(?:tool|function|plugin|api|action|browser|code interpreter)\b"
         ),
+    ),
+    // ---- added families: restraint removal, not-as-an-AI, permission grants, dual answers ----
+    rule(
+        "jailbreak.not_restrained",
+        Jailbreak,
+        Medium,
+        &[
+            "restrain",
+            "confine",
+            "bound",
+            "constrain",
+            "shackle",
+            "chain",
+            "held back",
+        ],
+        concat!(
+            r"\b(?:not|no longer|never|isn't|is not|aren't|are not|nor) (?:be )?(?:restrained|confined|bound|constrained|shackled|chained|held back) (?:by|to) (?:any |all |the |its |your |their |of |and )*(?:",
+            w!(),
+            r" ){0,2}(?:open ?ai|chatgpt|polic(?:y|ies)|rules|guidelines|restrictions|limitations|filters|censorship|morals?|morality|ethics|ethical|programming|tos|terms|laws?|content)"
+        ),
+    ),
+    rule(
+        "jailbreak.not_as_ai",
+        Jailbreak,
+        Medium,
+        &[
+            "respond", "answer", "reply", "act ", "talk", "speak", "behave",
+        ],
+        r"\b(?:not|never|don't|do not|dont|won't|will not|stop|no longer|nor) (?:respond|answer|reply|act|talk|speak|behave)(?:ing)? (?:as|like) (?:an? )?(?:chatgpt|gpt|ai|a\.i\.|language model|ai language model|assistant|openai|claude|bard|gemini)\b|\b(?:respond|answer|reply)(?:ing)? as both\b",
+    ),
+    rule(
+        "jailbreak.permission_grant",
+        Jailbreak,
+        Medium,
+        &["allowed", "permitted", "enabled", "acceptable"],
+        r"\b(?:nsfw|explicit|vulgar|profanity|swearing|cursing|cussing|gore|illegal|unethical|offensive|graphic) (?:content |language |material |things |stuff |topics )?(?:is|are) (?:now |fully |completely |totally |always )?(?:allowed|permitted|enabled|acceptable)\b|\byou (?:are|'re) (?:now )?(?:allowed|permitted|free) to (?:swear|curse|cuss|say anything|do anything|write anything|generate anything|ignore)\b",
+    ),
+    rule(
+        "jailbreak.anything_goes",
+        Jailbreak,
+        Medium,
+        &["anything"],
+        r"\b(?:programmed|designed|built|created|willing|allowed|permitted|trained) to (?:write|say|do|answer|generate|produce|provide|tell|discuss) (?:absolutely )?anything(?: and everything)?\b",
+    ),
+    rule(
+        "jailbreak.ignore_restrictions",
+        Jailbreak,
+        Medium,
+        &["ignor", "bypass", "circumvent", "disregard"],
+        concat!(
+            r"\b(?:ignores?|ignoring|bypass(?:es|ing)?|circumvent(?:s|ing)?|disregards?|disregarding) (?:any and all|all|any|every) (?:",
+            w!(),
+            r" ){0,2}(?:restrictions|filters|censorship|limitations|safeguards|guardrails)\b"
+        ),
+    ),
+    rule(
+        "jailbreak.special_mode",
+        Jailbreak,
+        Medium,
+        &["mode"],
+        r"\b(?:debug|debugging|god|admin|sudo|root|unlocked|unrestricted|uncensored) mode (?:is |has been )?(?:now )?(?:enabled|activated|unlocked|engaged|turned on)\b",
+    ),
+    rule(
+        "override.instead_output",
+        SystemOverride,
+        High,
+        &["answer", "respond", "reply", "follow"],
+        r"\b(?:do not|don't|dont|never) (?:answer|respond to|reply to|follow) (?:this|the|that|my|any)(?: [a-z]+)? (?:question|request|prompt|instruction|task)s?,? (?:but|and|instead)(?: instead| just| only| rather| simply)* (?:output|say|print|write|respond with|reply with|answer with|tell me)\b",
+    ),
+    rule(
+        "override.ignore_everything_say",
+        SystemOverride,
+        High,
+        &["ignor", "disregard"],
+        r"\b(?:ignore|disregard|ignoriere|ignorieren sie) (?:everything|all of (?:this|that|the above)|all that|alles)(?: else)?(?: and|,)? (?:just |only |instead |simply |nur |einfach )?(?:output|say|print|write|respond with|reply with|repeat|sag|sage|schreib|schreibe|gib aus)\b",
+    ),
+    rule(
+        "override.change_your_instructions",
+        SystemOverride,
+        High,
+        &[
+            "instruction",
+            "rules",
+            "directive",
+            "system prompt",
+            "programming",
+            "guideline",
+        ],
+        r"\b(?:change|update|replace|modify|rewrite|overwrite|reset) your (?:[a-z]+ )?(?:instructions|rules|directives|system prompt|programming|guidelines) (?:to|with|as follows)\b",
+    ),
+    rule(
+        "override.context_irrelevant",
+        SystemOverride,
+        High,
+        &[
+            "irrelevant",
+            "ungultig",
+            "nichtig",
+            "obsolete",
+            "void",
+            "no longer",
+        ],
+        r"\b(?:all|alle) (?:the )?(?:previous|prior|earlier|above|bisherigen|vorherigen|obigen|fruheren) (?:information|instructions|context|informationen|anweisungen|angaben)(?:,? (?:you|die sie|die du) (?:have |habe?n? )?(?:received|been given|got|erhalten haben|bekommen hast|erhalten hast))?,? (?:is|are|sind|ist) (?:now )?(?:irrelevant|void|obsolete|invalid|no longer valid|no longer relevant|ungultig|nichtig|hinfallig)\b",
+    ),
+    // ---- weak jailbreak vocabulary: alone these never block, several together do ----
+    rule(
+        "jailbreak.lex_unrestricted",
+        Jailbreak,
+        Low,
+        &[
+            "unfilt",
+            "uncens",
+            "unrestr",
+            "unmoder",
+            "unhinged",
+            "unchained",
+            "no filter",
+            "no censor",
+        ],
+        r"\b(?:unfilter(?:ed)?|unfiltred|uncensor(?:ed)?|unrestricted|unmoderated|unhinged|unchained|no filters?|no censorship)\b",
+    ),
+    rule(
+        "jailbreak.lex_harm",
+        Jailbreak,
+        Low,
+        &[
+            "illegal",
+            "unethical",
+            "immoral",
+            "harmful",
+            "offensive",
+            "explicit",
+            "nsfw",
+            "vulgar",
+            "profanity",
+            "swearing",
+            "curse words",
+            "racist",
+            "violent",
+            "dangerous",
+        ],
+        r"\b(?:illegal|unethical|immoral|harmful|offensive|explicit|nsfw|vulgar|profanity|swearing|curse words|racist|violent|dangerous)\b",
+    ),
+    rule(
+        "jailbreak.dont_care",
+        Jailbreak,
+        Low,
+        &["care", "give a"],
+        concat!(
+            r"\b(?:does not|doesn't|doesnt|don't|dont|do not|never|won't|will not) (?:care|give a [a-z*']+) (?:about|for) (?:",
+            w!(),
+            r" ){0,2}(?:rules|ethics|morals|morality|laws?|legality|consequences|guidelines|polic(?:y|ies)|safety|restrictions)\b"
+        ),
+    ),
+    rule(
+        "jailbreak.prefix_format",
+        Jailbreak,
+        Low,
+        &["prefix", "start", "begin", "preface"],
+        r"\b(?:prefix|start|begin|preface) (?:all|every|each|any) (?:of )?(?:your )?(?:answers?|responses?|messages?|replies|outputs?)(?: [a-z]+)? with\b",
+    ),
+    rule(
+        "role.named_persona",
+        RoleHijack,
+        Low,
+        &["name is", "called", "named", "known as"],
+        r"\byour (?:new )?name is (?:now )?|\byou (?:are|will be|'re) (?:now )?(?:called|named|known as)\b",
+    ),
+    rule(
+        "jailbreak.even_if_harmful",
+        Jailbreak,
+        Medium,
+        &["no matter", "even if", "regardless", "whether or not"],
+        concat!(
+            r"\bno matter (?:how|what) (?:",
+            w!(),
+            r" ){0,3}(?:illegal|unethical|immoral|harmful|offensive|inappropriate|explicit|vulgar)\b|\b(?:even if|regardless of whether|whether or not) (?:it|the (?:request|question|content|answer)|they|its) (?:is|are|was|seems|may be|might be|could be|considered) (?:",
+            w!(),
+            r" ){0,2}(?:illegal|unethical|immoral|harmful|offensive|inappropriate|explicit|against (?:the |your |openai|open ai|policy|polic|guidelines|rules))"
+        ),
+    ),
+    rule(
+        "jailbreak.fake_update",
+        Jailbreak,
+        Low,
+        &["cut-off", "cutoff", "open", "developers", "creators"],
+        r"\b(?:knowledge|data|training) cut-?off\b|\b(?:open ?ai|your developers|the developers|your creators) (?:have |has )?(?:released|introduced|enabled|added|updated|changed|unlocked|allowed)\b",
+    ),
+    rule(
+        "role.simulate_ai",
+        RoleHijack,
+        Low,
+        &[
+            "simulate", "emulate", "imitate", "pretend", "act as", "play",
+        ],
+        r"\b(?:simulate|emulate|imitate|pretend to be|act as|play) (?:an? |the )?(?:[a-z0-9'\-]+ ){0,3}(?:ai|chatbot|language model|gpt|bot)\b",
     ),
 ];
 
