@@ -159,18 +159,66 @@ impl<K: Hash + Eq> Table<K> {
         self.shards.get(i).map(lock)
     }
 
+    /// Nothing left to remember: failures replenished, and never locked or the lockout's
+    /// escalation window (`forget_after`) over. (`locked_until == 0` is "never locked": it
+    /// used to count as a lockout ending at the clock's start, which kept every subject
+    /// during the first `forget_after` of the clock.)
     fn idle(&self, s: &Subject, now: u64) -> bool {
-        s.tat <= now && s.locked_until.saturating_add(self.policy.forget) <= now
+        s.tat <= now
+            && (s.locked_until == 0 || s.locked_until.saturating_add(self.policy.forget) <= now)
     }
 
-    fn status<Q>(&self, key: &Q, now: u64) -> Option<u64>
+    /// When a subject stops being worth keeping (see [`Table::idle`]).
+    fn idle_at(&self, s: &Subject) -> u64 {
+        if s.locked_until == 0 {
+            s.tat
+        } else {
+            s.tat.max(s.locked_until.saturating_add(self.policy.forget))
+        }
+    }
+
+    /// For a subject that is not tracked: when its shard is full, drops the shard's idle
+    /// subjects; `Some(wait)` when it is still full (the time until room is expected).
+    fn make_room(
+        &self,
+        map: &mut HashMap<K, Subject, foldhash::fast::RandomState>,
+        now: u64,
+    ) -> Option<u64> {
+        if map.len() < self.cap_per_shard {
+            return None;
+        }
+        let mut soonest = u64::MAX;
+        map.retain(|_, s| {
+            let keep = !self.idle(s, now);
+            if keep {
+                soonest = soonest.min(self.idle_at(s));
+            }
+            keep
+        });
+        (map.len() >= self.cap_per_shard).then(|| soonest.saturating_sub(now).max(1))
+    }
+
+    /// Whether the subject may attempt now: `Free`, `Locked`, or `Full` when it is not
+    /// tracked and cannot be (a failure could not be counted, so the attempt is refused).
+    fn status<Q>(&self, key: &Q, now: u64) -> Outcome
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        let map = self.shard(key)?;
-        map.get(key)
-            .and_then(|s| (s.locked_until > now).then(|| s.locked_until - now))
+        let Some(mut map) = self.shard(key) else {
+            return Outcome::Full(1);
+        };
+        if let Some(s) = map.get(key) {
+            return if s.locked_until > now {
+                Outcome::Locked(s.locked_until - now)
+            } else {
+                Outcome::Free
+            };
+        }
+        match self.make_room(&mut map, now) {
+            Some(wait) => Outcome::Full(wait),
+            None => Outcome::Free,
+        }
     }
 
     fn fail<Q>(&self, key: &Q, now: u64) -> Outcome
@@ -182,18 +230,10 @@ impl<K: Hash + Eq> Table<K> {
         let Some(mut map) = self.shard(key) else {
             return Outcome::Full(1);
         };
-        if !map.contains_key(key) && map.len() >= self.cap_per_shard {
-            let mut soonest = u64::MAX;
-            map.retain(|_, s| {
-                let keep = !(s.tat <= now && s.locked_until.saturating_add(p.forget) <= now);
-                if keep {
-                    soonest = soonest.min(s.tat.max(s.locked_until.saturating_add(p.forget)));
-                }
-                keep
-            });
-            if map.len() >= self.cap_per_shard {
-                return Outcome::Full(soonest.saturating_sub(now).max(1));
-            }
+        if !map.contains_key(key)
+            && let Some(wait) = self.make_room(&mut map, now)
+        {
+            return Outcome::Full(wait);
         }
         let s = map.entry(key.to_owned()).or_default();
         if s.locked_until > now {
@@ -254,7 +294,9 @@ impl<K: Hash + Eq> Table<K> {
 ///
 /// Memory is bounded: at most `max_keys` subjects per table; idle subjects are dropped when a
 /// full shard needs room (or by [`LoginGuard::evict_idle`]); if still full, new subjects are
-/// refused ([`LockScope::Capacity`], fail closed).
+/// refused ([`LockScope::Capacity`], fail closed) by [`LoginGuard::check`] as well as by
+/// [`LoginGuard::record_failure`]: an attempt whose failure could not be counted is not
+/// allowed.
 ///
 /// ```
 /// use rate_limit::{LoginDecision, LoginGuard, LockScope, ManualClock};
@@ -353,6 +395,23 @@ impl<A: Hash + Eq, C: Clock> LoginGuardBuilder<A, C> {
     }
 }
 
+/// The longer of the two refusals (the account's on a tie), or `Proceed`.
+fn decide(account: &Outcome, ip: &Outcome) -> LoginDecision {
+    let pick = |o: &Outcome, scope| match *o {
+        Outcome::Free => None,
+        Outcome::Locked(w) => Some((w, scope)),
+        Outcome::Full(w) => Some((w, LockScope::Capacity)),
+    };
+    match (pick(account, LockScope::Account), pick(ip, LockScope::Ip)) {
+        (Some(x), Some(y)) => {
+            let (w, s) = if y.0 > x.0 { y } else { x };
+            locked(w, s)
+        }
+        (Some((w, s)), None) | (None, Some((w, s))) => locked(w, s),
+        (None, None) => LoginDecision::Proceed,
+    }
+}
+
 fn locked(wait: u64, scope: LockScope) -> LoginDecision {
     LoginDecision::Locked {
         retry_after: Duration::from_nanos(wait),
@@ -361,7 +420,10 @@ fn locked(wait: u64, scope: LockScope) -> LoginDecision {
 }
 
 impl<A: Hash + Eq, C: Clock> LoginGuard<A, C> {
-    /// Before checking credentials: is this account or this IP locked out? Creates no state.
+    /// Before checking credentials: is this account or this IP locked out? Creates no state
+    /// (it may drop idle subjects of a full shard). A subject the guard could not track,
+    /// because its table is full of active subjects, is refused with
+    /// [`LockScope::Capacity`]: a failure of that attempt could not be counted.
     pub fn check<Q>(&self, account: &Q, ip: IpAddr) -> LoginDecision
     where
         A: Borrow<Q>,
@@ -370,12 +432,7 @@ impl<A: Hash + Eq, C: Clock> LoginGuard<A, C> {
         let now = self.clock.now_nanos();
         let a = self.accounts.status(account, now);
         let i = self.ips.status(&ip_key(ip), now);
-        match (a, i) {
-            (Some(a), Some(i)) if i > a => locked(i, LockScope::Ip),
-            (Some(a), _) => locked(a, LockScope::Account),
-            (None, Some(i)) => locked(i, LockScope::Ip),
-            (None, None) => LoginDecision::Proceed,
-        }
+        decide(&a, &i)
     }
 
     /// After a failed attempt: counts it against the account and the IP, and answers whether
@@ -388,19 +445,7 @@ impl<A: Hash + Eq, C: Clock> LoginGuard<A, C> {
         let now = self.clock.now_nanos();
         let a = self.accounts.fail(account, now);
         let i = self.ips.fail(&ip_key(ip), now);
-        let pick = |o: &Outcome, scope| match *o {
-            Outcome::Free => None,
-            Outcome::Locked(w) => Some((w, scope)),
-            Outcome::Full(w) => Some((w, LockScope::Capacity)),
-        };
-        match (pick(&a, LockScope::Account), pick(&i, LockScope::Ip)) {
-            (Some(x), Some(y)) => {
-                let (w, s) = if y.0 > x.0 { y } else { x };
-                locked(w, s)
-            }
-            (Some((w, s)), None) | (None, Some((w, s))) => locked(w, s),
-            (None, None) => LoginDecision::Proceed,
-        }
+        decide(&a, &i)
     }
 
     /// After a successful attempt: clears the account's failures and lockout history. The

@@ -191,6 +191,62 @@ fn login_guard_at_its_cap_fails_closed_for_new_subjects() {
     assert!(LoginGuard::<String>::builder().max_keys(0).build().is_err());
 }
 
+/// Regression: at the cap, `record_failure` answered `Capacity` for a new account but
+/// `check` answered `Proceed`, so the protocol (check, verify, record) let an untracked
+/// account be guessed without any failure being counted.
+#[test]
+fn login_guard_check_refuses_subjects_it_cannot_track() {
+    let clock = ManualClock::new();
+    // One client IP with a failure budget it never exhausts: only the account table fills.
+    let ips = LockoutPolicy {
+        failures: q("100000/min"),
+        ..LockoutPolicy::ips()
+    };
+    let guard: LoginGuard<String, _> = LoginGuard::builder()
+        .max_keys(16)
+        .ips(ips)
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    let ip: IpAddr = "192.0.2.1".parse().unwrap();
+    let mut refused = Vec::new();
+    for i in 0..200u32 {
+        let name = format!("u{i}");
+        if let LoginDecision::Locked {
+            scope: LockScope::Capacity,
+            ..
+        } = guard.record_failure(&name, ip)
+        {
+            refused.push(name);
+        }
+    }
+    assert!(!refused.is_empty());
+    for name in &refused {
+        match guard.check(name, ip) {
+            LoginDecision::Locked {
+                scope: LockScope::Capacity,
+                retry_after,
+            } => assert!(retry_after > Duration::ZERO),
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    // Tracked accounts are answered as before.
+    assert_eq!(guard.check("u0", ip), LoginDecision::Proceed);
+    // Once the tracked subjects are idle (failure replenished; none was ever locked) there
+    // is room again. Regression: a never-locked subject counted as locked until the clock's
+    // start, so it stayed "active" for the first forget_after (24 h) of the clock.
+    clock.advance(Duration::from_secs(179)); // one failure each: replenished at 180 s
+    assert!(matches!(
+        guard.check(&refused[0], ip),
+        LoginDecision::Locked {
+            scope: LockScope::Capacity,
+            ..
+        }
+    ));
+    clock.advance(Duration::from_secs(1));
+    assert_eq!(guard.check(&refused[0], ip), LoginDecision::Proceed);
+}
+
 #[test]
 fn ip_lists_reject_bad_entries() {
     assert!(IpList::parse(["10.0.0.0/8", "nonsense"]).is_err());
