@@ -405,6 +405,13 @@ impl<R: Read> StreamDecryptor<R> {
             self.ct_len = 0;
             self.done = true;
         } else {
+            if self.counter == u32::MAX {
+                // A full chunk with more data after it, at the last counter value: neither a
+                // non-final chunk (no counter would be left for the final one; our encryptor
+                // never writes one) nor a final chunk without trailing data.
+                self.pt_len = 0;
+                return Err(Error::StreamTooLong);
+            }
             if self.open(sealed_len, false).is_err() {
                 // The final chunk followed by more bytes: data was appended.
                 let appended = self.open(sealed_len, true).is_ok();
@@ -571,6 +578,31 @@ mod tests {
         enc.counter = u32::MAX;
         enc.write_all(&[1u8; 10]).unwrap();
         assert!(enc.finish().is_ok());
+    }
+
+    #[test]
+    fn the_last_counter_values_round_trip_and_nothing_follows_them() {
+        let mut enc =
+            StreamEncryptor::with_chunk_size(&kek(), &Context::NONE, 64, Vec::new()).unwrap();
+        enc.counter = u32::MAX - 1;
+        let data: Vec<u8> = (0..74u8).collect();
+        enc.write_all(&data).unwrap();
+        let sealed = enc.finish().unwrap();
+        let mut dec = StreamDecryptor::new(&kek(), &Context::NONE, sealed.as_slice()).unwrap();
+        dec.counter = u32::MAX - 1;
+        let mut out = Vec::new();
+        dec.read_to_end(&mut out).unwrap();
+        assert_eq!(out, data);
+        // At u32::MAX a full chunk followed by more data is refused, every time, and no
+        // plaintext is released.
+        let (three, _) = seal(&[9u8; 64 * 3], 64);
+        let mut dec = StreamDecryptor::new(&kek(), &Context::NONE, three.as_slice()).unwrap();
+        dec.counter = u32::MAX;
+        let mut buf = [0u8; 256];
+        for _ in 0..3 {
+            let e = dec.read(&mut buf).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::InvalidData);
+        }
     }
 
     #[test]
