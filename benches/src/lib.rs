@@ -46,3 +46,9 @@ mod tests {
         assert_ne!(InputRng::new(0).next_u64(), 0);
     }
 }
+
+/// The root README's examples, compiled and run as doctests (this package's dev-dependencies
+/// include every rampart crate), so the front page can never drift from the API.
+#[doc = include_str!("../../README.md")]
+#[cfg(doctest)]
+pub struct RootReadmeExamples;
