@@ -1720,7 +1720,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         &[
             "respond", "answer", "reply", "act ", "talk", "speak", "behave",
         ],
-        r"\b(?:not|never|don't|do not|dont|won't|will not|stop|no longer|nor) (?:respond|answer|reply|act|talk|speak|behave)(?:ing)? (?:as|like) (?:an? )?(?:chatgpt|gpt|ai|a\.i\.|language model|ai language model|assistant|openai|claude|bard|gemini)\b|\b(?:respond|answer|reply)(?:ing)? as both\b",
+        r"\b(?:not|never|don't|do not|dont|won't|will not|stop|no longer|nor) (?:respond|answer|reply|act|talk|speak|behave)(?:ing)? (?:as|like) (?:an? )?(?:chatgpt|gpt|ai|a\.i\.|language model|ai language model|assistant|openai|claude|bard|gemini)\b|\b(?:respond|answer|reply)(?:ing)? as both\b|\b(?:not|never|don't|do not|dont) (?:say|send|give|write) (?:your )?(?:response|respond|answer|reply)s? as (?:an? )?(?:chatgpt|gpt|ai|assistant|language model)\b",
     ),
     rule(
         "jailbreak.permission_grant",
@@ -1780,7 +1780,7 @@ pub(crate) static RULES: &[RuleDef] = &[
             "programming",
             "guideline",
         ],
-        r"\b(?:change|update|replace|modify|rewrite|overwrite|reset) your (?:[a-z]+ )?(?:instructions|rules|directives|system prompt|programming|guidelines) (?:to|with|as follows)\b",
+        r"\b(?:change|replace|modify|rewrite|overwrite|reset) your (?:[a-z]+ )?(?:instructions|directives|system prompt|programming) (?:to|with|as follows)\b",
     ),
     rule(
         "override.context_irrelevant",
@@ -1888,6 +1888,50 @@ pub(crate) static RULES: &[RuleDef] = &[
             "simulate", "emulate", "imitate", "pretend", "act as", "play",
         ],
         r"\b(?:simulate|emulate|imitate|pretend to be|act as|play) (?:an? |the )?(?:[a-z0-9'\-]+ ){0,3}(?:ai|chatbot|language model|gpt|bot)\b",
+    ),
+    rule(
+        "jailbreak.answer_everything",
+        Jailbreak,
+        Low,
+        &["answer", "respond", "reply", "fulfill", "comply"],
+        r"\b(?:must|will|shall|always|have to) (?:answer|respond to|reply to|fulfill|comply with) (?:every|each|all|any)(?: and (?:every|all|any))? (?:single )?(?:request|question|prompt|command|query|queries)s?\b",
+    ),
+    rule(
+        "jailbreak.reprogram",
+        Jailbreak,
+        Medium,
+        &[
+            "program",
+            "guideline",
+            "training",
+            "filter",
+            "restriction",
+            "rules",
+            "safeguard",
+            "ethics",
+        ],
+        r"\b(?:modify(?:ing)?|alter(?:ing)?|rewrite|rewriting|override|overriding|hack(?:ing)?|remove|removing|disable|disabling) (?:your|the ai's|chatgpt's) (?:programming|filters|restrictions|safeguards|ethics)\b|\breprogram(?:ming|med)? (?:you|yourself)\b",
+    ),
+    rule(
+        "jailbreak.you_are_unlocked",
+        Jailbreak,
+        Medium,
+        &[
+            "unlocked",
+            "jailbroken",
+            "freed",
+            "liberated",
+            "unleashed",
+            "unchained",
+        ],
+        r"\b(?:you are|you're|youre|you have been|you've been) (?:fully |completely |now |officially |finally )*(?:unlocked|jailbroken|unleashed|unchained)\b",
+    ),
+    rule(
+        "template.fake_system_notice",
+        DelimiterInjection,
+        Medium,
+        &["user", "system", "human"],
+        r"\buser (?:message|input|session) (?:terminat[a-z]*|ended|ends|closed)|\bsystem (?:instruction|message|notice|override|alert|update)s? (?:starting|begins?|starts|started|activated)\b|\[(?:user|human) (?:left|has left|disconnected)",
     ),
 ];
 
