@@ -4,7 +4,12 @@
 //!
 //! Run: `cargo bench -p rampart-benches --bench audit_log -- --warm-up-time 1 --measurement-time 3`
 //! (PostgreSQL groups run when RAMPART_POSTGRES_URL is set).
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::hint::black_box;
 use std::io::{BufRead, BufReader, Write};

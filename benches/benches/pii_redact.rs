@@ -1,7 +1,12 @@
 //! pii-redact against leakguard and a naive baseline (one `Regex::replace_all` per entity) on a
 //! generated log: ~15% of lines carry PII or a secret, a third carry non-ASCII text; and on the
 //! same log with no PII. Throughput in bytes per second, single-threaded.
-#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing
+)]
 
 use std::hint::black_box;
 
@@ -77,11 +82,23 @@ pub fn corpus(pii_share: u64, bytes: usize) -> String {
 
 fn naive() -> Vec<(Regex, &'static str)> {
     [
-        (r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?-u:\b)", "[EMAIL_REDACTED]"),
-        (r"(?-u:\b)\d{3}\.\d{3}\.\d{3}-\d{2}(?-u:\b)", "[CPF_REDACTED]"),
-        (r"(?-u:\b)\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}(?-u:\b)", "[CNPJ_REDACTED]"),
+        (
+            r"(?-u:\b)[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?-u:\b)",
+            "[EMAIL_REDACTED]",
+        ),
+        (
+            r"(?-u:\b)\d{3}\.\d{3}\.\d{3}-\d{2}(?-u:\b)",
+            "[CPF_REDACTED]",
+        ),
+        (
+            r"(?-u:\b)\d{2}\.\d{3}\.\d{3}/\d{4}-\d{2}(?-u:\b)",
+            "[CNPJ_REDACTED]",
+        ),
         (r"(?-u:\b)(?:\d[ -]?){13,19}(?-u:\b)", "[CC_REDACTED]"),
-        (r"(?:\+\d{1,3}[ -]?)?\(?\d{2,3}\)?[ -]?\d{4,5}-?\d{4}(?-u:\b)", "[PHONE_REDACTED]"),
+        (
+            r"(?:\+\d{1,3}[ -]?)?\(?\d{2,3}\)?[ -]?\d{4,5}-?\d{4}(?-u:\b)",
+            "[PHONE_REDACTED]",
+        ),
         (r"(?-u:\b)\d{3}-\d{2}-\d{4}(?-u:\b)", "[SSN_REDACTED]"),
         (r"(?-u:\b)(?:\d{1,3}\.){3}\d{1,3}(?-u:\b)", "[IP_REDACTED]"),
         (r"(?-u:\b)AKIA[0-9A-Z]{16}(?-u:\b)", "[AWS_KEY_REDACTED]"),
@@ -109,7 +126,9 @@ fn bench(c: &mut Criterion) {
         g.throughput(Throughput::Bytes(text.len() as u64));
         g.bench_function("pii-redact", |b| b.iter(|| ours.redact(black_box(&text))));
         g.bench_function("leakguard", |b| b.iter(|| lg.clean(black_box(&text))));
-        g.bench_function("naive_8_regex", |b| b.iter(|| naive_redact(&rs, black_box(&text))));
+        g.bench_function("naive_8_regex", |b| {
+            b.iter(|| naive_redact(&rs, black_box(&text)))
+        });
         g.finish();
     }
 }
