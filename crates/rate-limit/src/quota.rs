@@ -180,8 +180,13 @@ impl fmt::Display for Quota {
             }
         }
         if !written {
+            // The largest unit that divides the period: a period parsed as `N<unit>` prints
+            // as at most N of some unit, so it parses back (`90222222us` is not 90222222000ns,
+            // which is beyond the u32 multiplier).
             if p.subsec_nanos().is_multiple_of(1_000_000) {
                 write!(f, "{}ms", p.as_millis())?;
+            } else if p.subsec_nanos().is_multiple_of(1_000) {
+                write!(f, "{}us", p.as_micros())?;
             } else {
                 write!(f, "{}ns", p.as_nanos())?;
             }
@@ -347,6 +352,10 @@ mod tests {
             "30/15min",
             "3/250ms",
             "1/d",
+            // Found by the fuzz target: printed as 90222222000ns, beyond the u32 multiplier.
+            "2/90222222us",
+            "1/4294967295us",
+            "1/4294967295ns",
         ] {
             let q: Quota = s.parse().unwrap();
             assert_eq!(q.to_string(), s);
