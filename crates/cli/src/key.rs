@@ -55,7 +55,7 @@ enum KeyCommand {
 
 #[derive(Debug, Args)]
 struct NewArgs {
-    /// Key prefix: `_`-separated segments of [a-z][a-z0-9]{1,15} (e.g. omk, omk_live).
+    /// Key prefix: `_`-separated segments of `[a-z][a-z0-9]{1,15}` (e.g. `omk`, `omk_live`).
     #[arg(long, default_value = "rk_live")]
     prefix: String,
     /// Comma-separated scopes (`verb:resource`, `read:*`, `*`).
