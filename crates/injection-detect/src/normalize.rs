@@ -257,6 +257,28 @@ fn join_spaced(view: &View) -> Option<View> {
     };
     // A standalone single character at i: alphanumeric, not preceded or followed by one.
     let single = |i: usize| alnum(i) && (i == 0 || !alnum(i - 1)) && !alnum(i + 1);
+    // Fast exit (no allocation) for the usual text without a run of three spaced singles.
+    // `x.y.z` with single characters: a separator two bytes after a separator, both between
+    // alphanumerics, and no alphanumeric right before the first character.
+    let run_at = |i: usize| single(i) && sep(i + 1) && single(i + 2) && sep(i + 3) && single(i + 4);
+    let loose = |w: &[u8]| match w {
+        [p, a, s1, c, s2, d] => {
+            !p.is_ascii_alphanumeric()
+                && a.is_ascii_alphanumeric()
+                && is_join_sep(*s1)
+                && c.is_ascii_alphanumeric()
+                && is_join_sep(*s2)
+                && d.is_ascii_alphanumeric()
+        }
+        _ => false,
+    };
+    let found = run_at(0)
+        || b.windows(6)
+            .enumerate()
+            .any(|(i, w)| loose(w) && run_at(i + 1));
+    if !found {
+        return None;
+    }
     let mut keep = vec![true; n];
     let mut changed = false;
     let mut i = 0;
@@ -307,6 +329,21 @@ fn join_spaced(view: &View) -> Option<View> {
 fn fold_leet(view: &View) -> Option<View> {
     let b = view.text.as_bytes();
     let word = |c: u8| c.is_ascii_alphanumeric() || c == b'@' || c == b'$';
+    // Fast exit (no copy) when no word mixes letters and leet characters.
+    let (mut letters, mut leets, mut found) = (0usize, false, false);
+    for &c in b.iter().chain(std::iter::once(&b' ')) {
+        if word(c) {
+            letters += usize::from(c.is_ascii_alphabetic());
+            leets |= leet(c).is_some();
+        } else {
+            found |= letters >= 2 && leets;
+            letters = 0;
+            leets = false;
+        }
+    }
+    if !found {
+        return None;
+    }
     let mut bytes = b.to_vec();
     let mut obf = view.obfuscated.clone();
     let mut changed = false;
