@@ -2,6 +2,12 @@
 //! config): a 1 KB benign prompt, a 1 KB attack, and the guard's scaling from 1 KB to 1 MB.
 //!
 //! Run: `cargo bench -p rampart-benches --bench injection_detect -- --warm-up-time 1 --measurement-time 3`
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 use std::hint::black_box;
 
@@ -11,10 +17,45 @@ use llm_security::{DetectionEngine, LLMSecurityConfig};
 use rampart_benches::InputRng;
 
 const WORDS: &[&str] = &[
-    "the", "report", "shows", "that", "revenue", "grew", "in", "the", "third", "quarter",
-    "please", "summarise", "customer", "feedback", "and", "list", "open", "issues", "for",
-    "our", "team", "meeting", "tomorrow", "with", "clear", "next", "steps", "about", "pricing",
-    "système", "Größe", "café", "2024", "v1.2", "e-mail", "follow", "system", "role", "dan",
+    "the",
+    "report",
+    "shows",
+    "that",
+    "revenue",
+    "grew",
+    "in",
+    "the",
+    "third",
+    "quarter",
+    "please",
+    "summarise",
+    "customer",
+    "feedback",
+    "and",
+    "list",
+    "open",
+    "issues",
+    "for",
+    "our",
+    "team",
+    "meeting",
+    "tomorrow",
+    "with",
+    "clear",
+    "next",
+    "steps",
+    "about",
+    "pricing",
+    "système",
+    "Größe",
+    "café",
+    "2024",
+    "v1.2",
+    "e-mail",
+    "follow",
+    "system",
+    "role",
+    "dan",
 ];
 
 /// Deterministic prose of about `len` bytes (mixed ASCII and accented words).
@@ -39,11 +80,15 @@ fn bench(c: &mut Criterion) {
     );
     let mut g = c.benchmark_group("injection_1kb");
     g.throughput(Throughput::Bytes(1024));
-    g.bench_function("injection-detect/benign", |b| b.iter(|| guard.scan(black_box(&benign))));
+    g.bench_function("injection-detect/benign", |b| {
+        b.iter(|| guard.scan(black_box(&benign)))
+    });
     g.bench_function("llm-security/benign", |b| {
         b.iter(|| peer.detect_prompt_injection(black_box(&benign)))
     });
-    g.bench_function("injection-detect/attack", |b| b.iter(|| guard.scan(black_box(&attack))));
+    g.bench_function("injection-detect/attack", |b| {
+        b.iter(|| guard.scan(black_box(&attack)))
+    });
     g.bench_function("llm-security/attack", |b| {
         b.iter(|| peer.detect_prompt_injection(black_box(&attack)))
     });
