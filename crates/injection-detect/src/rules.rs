@@ -855,8 +855,8 @@ pub(crate) static RULES: &[RuleDef] = &[
         "jailbreak.dan",
         Jailbreak,
         High,
-        &["dan", "do anything now"],
-        r#"\bdo anything now\b|\bdan (?:mode|prompt|jailbreak|\d+(?:\.\d+)?)\b|\b(?:pretend to be|pretend you are|act as|acting as|you are|you're|u r|you r|u are|you will be|become|roleplay as|simulate|role of|persona of|known as|named|called) (?:a |the )?"?dan(?:[^a-z0-9']|$)|\bdan,? (?:which|who) stands for\b"#,
+        &["dan", "anything now"],
+        r#"\b(?:stands? for|short for|which means|meaning|called|named|known as|acronym for|abbreviation for)\W{0,3}(?:[a-z]+ ){0,2}"?do(?:es)? anything now\b|"(?:[a-z]+ )?do(?:es)? anything now"|\bdan (?:mode|prompt|jailbreak|\d+(?:\.\d+)?)\b|\b(?:pretend to be|pretend you are|act as|acting as|you are|you're|u r|you r|u are|you will be|become|roleplay as|simulate|role of|persona of|known as|named|called) (?:a |the )?"?dan(?:[^a-z0-9']|$)|\bdan,? (?:which|who) stands for\b"#,
     ),
     unless(
         rule(
@@ -1030,14 +1030,14 @@ pub(crate) static RULES: &[RuleDef] = &[
         Jailbreak,
         High,
         &["rant"],
-        r"\bmoraliz[a-z]* rant (?:about|on|regarding) (?:the |its |your )?(?:open ?ai|content|usage|ethic|polic|guideline|rule)",
+        r"\bmoraliz[a-z]* rant (?:about|on|regarding) [^.\n]{0,40}(?:polic|guideline|rule|ethic)[^\n]{0,200}?\b(?:but then|then|new paragraph|anyways|anyway|after that)\b",
     ),
     rule(
         "jailbreak.disclaimer_then_comply",
         Jailbreak,
         Medium,
         &["rant", "mandatory", "obligatory", "break", "disclaimer"],
-        r"\bmoraliz[a-z]* rant\b|\b(?:mandatory|obligatory) (?:[a-z]+ )?(?:warning|disclaimer)s?\b|\blet'?s break (?:the )?(?:[a-z]+ )?rules\b|\b(?:moral|ethical) disclaimer\b[^.]{0,80}\b(?:after that|then|but then|followed by)\b",
+        r"\b(?:mandatory|obligatory) (?:[a-z]+ )?(?:warning|disclaimer)s?\b|\blet'?s break (?:the )?(?:[a-z]+ )?rules\b|\b(?:moral|ethical) disclaimer\b[^.]{0,80}\b(?:after that|then|but then|followed by)\b",
     ),
     rule(
         "jailbreak.opposite",
