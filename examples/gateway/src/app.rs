@@ -608,6 +608,11 @@ fn key_error(e: &key_format::Error) -> ApiError {
             "REQUEST_005",
             "the key is revoked; issue a new one",
         ),
+        key_format::Error::KeyExpired => ApiError::new(
+            StatusCode::CONFLICT,
+            "REQUEST_005",
+            "the key has expired; issue a new one",
+        ),
         key_format::Error::InvalidScope { .. } => ApiError::bad_request(e.to_string()),
         other => {
             tracing::error!(error = %other, "key operation failed");

@@ -218,6 +218,18 @@ async fn rotation_keeps_the_old_key_for_the_grace_period() {
         gw.post(CHAT, Some(&new), &chat_body("hi")).await.status,
         200
     );
+    // A retired (expired) key cannot be revived by rotating it: 409, never a 500.
+    let revive = gw
+        .admin(
+            "POST",
+            &format!("/admin/keys/{id}/rotate"),
+            Some(r#"{"grace_secs": 600}"#),
+        )
+        .await;
+    assert_eq!(
+        (revive.status, revive.code().as_str()),
+        (409, "REQUEST_005")
+    );
 }
 
 #[tokio::test]
