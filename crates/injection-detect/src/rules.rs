@@ -1966,6 +1966,13 @@ pub(crate) static RULES: &[RuleDef] = &[
         ],
         r"\buser (?:message|input|session) (?:terminat[a-z]*|ended|ends|closed)|\bsystem (?:instruction|message|notice|override|alert|update)s? (?:starting|begins?|starts|started|activated)\b|\[(?:user|human) (?:left|has left|disconnected)",
     ),
+    rule(
+        "jailbreak.prompt_placeholder",
+        Jailbreak,
+        Low,
+        &["prompt", "question", "request", "query"],
+        r"[\[{<(](?:insert |put |enter |write |type )?(?:your |the |ur )?(?:prompt|question|request|query)(?: here)?[\]}>)]",
+    ),
 ];
 
 /// Second gates: for these rules at least one of the listed literals must occur in the view as
