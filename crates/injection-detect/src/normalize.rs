@@ -31,6 +31,12 @@ impl View {
         }
     }
 
+    fn push_ascii(&mut self, b: u8, span: (usize, usize), obfuscated: bool) {
+        self.text.push(char::from(b));
+        self.spans.push(span);
+        self.obfuscated.push(obfuscated);
+    }
+
     fn push(&mut self, c: char, span: (usize, usize), obfuscated: bool) {
         self.text.push(c);
         for _ in 0..c.len_utf8() {
@@ -135,8 +141,11 @@ pub(crate) fn plain(text: &str) -> View {
                 extend_space(&mut space, span, c == '\n' || c == '\r');
                 continue;
             }
-            flush_space(&mut view, &mut space);
-            view.push(c.to_ascii_lowercase(), span, after_invisible);
+            if space.is_some() {
+                flush_space(&mut view, &mut space);
+            }
+            let b = text.as_bytes().get(i).copied().unwrap_or_default();
+            view.push_ascii(b.to_ascii_lowercase(), (i, i + 1), after_invisible);
             after_invisible = false;
             continue;
         }
