@@ -222,7 +222,10 @@ pub struct SpeechRequest {
 }
 
 impl ChatRequest {
-    /// Every text of the prompt with its role.
+    /// Every text of the request the model reads, with the role whose policy scans it: message
+    /// contents, the arguments of the tool calls in the history (assistant), and the tools'
+    /// declarations, i.e. each description and every string of each parameter schema (client
+    /// text the model reads like a prompt, scanned as the user's).
     pub fn texts(&self) -> Vec<(Role, &str)> {
         let mut out = Vec::new();
         for m in &self.messages {
@@ -236,23 +239,69 @@ impl ChatRequest {
                 ),
                 None => {}
             }
+            for call in m.tool_calls.iter().flatten() {
+                out.push((Role::Assistant, call.function.arguments.as_str()));
+            }
+        }
+        for tool in self.tools.iter().flatten() {
+            if let Some(d) = &tool.function.description {
+                out.push((Role::User, d.as_str()));
+            }
+            if let Some(p) = &tool.function.parameters {
+                json_strings(p, &mut |t| out.push((Role::User, t)));
+            }
         }
         out
     }
 
-    /// Every text of the prompt, mutably, with its role (for scanning and redaction).
+    /// The texts PII redaction rewrites, mutably, with their role: message contents, the
+    /// arguments of the tool calls in the history and the tools' descriptions (parameter
+    /// schemas are left intact: rewriting them could break the schema).
     pub fn texts_mut(&mut self) -> impl Iterator<Item = (Role, &mut String)> {
-        self.messages.iter_mut().flat_map(|m| {
+        let messages = self.messages.iter_mut().flat_map(|m| {
             let role = m.role;
-            let texts: Vec<&mut String> = match &mut m.content {
-                Some(Content::Text(t)) => vec![t],
-                Some(Content::Parts(parts)) => {
-                    parts.iter_mut().filter_map(|p| p.text.as_mut()).collect()
-                }
+            let mut texts: Vec<(Role, &mut String)> = match &mut m.content {
+                Some(Content::Text(t)) => vec![(role, t)],
+                Some(Content::Parts(parts)) => parts
+                    .iter_mut()
+                    .filter_map(|p| p.text.as_mut())
+                    .map(|t| (role, t))
+                    .collect(),
                 None => Vec::new(),
             };
-            texts.into_iter().map(move |t| (role, t))
-        })
+            texts.extend(
+                m.tool_calls
+                    .iter_mut()
+                    .flatten()
+                    .map(|c| (Role::Assistant, &mut c.function.arguments)),
+            );
+            texts
+        });
+        let tools = self
+            .tools
+            .iter_mut()
+            .flatten()
+            .filter_map(|t| t.function.description.as_mut())
+            .map(|d| (Role::User, d));
+        messages.chain(tools)
+    }
+}
+
+/// Calls `f` on every string (keys included) of a JSON value, iteratively.
+fn json_strings<'a>(value: &'a Value, f: &mut impl FnMut(&'a str)) {
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::String(s) => f(s),
+            Value::Array(items) => stack.extend(items),
+            Value::Object(map) => {
+                for (k, v) in map {
+                    f(k);
+                    stack.push(v);
+                }
+            }
+            _ => {}
+        }
     }
 }
 

@@ -158,3 +158,56 @@ async fn embeddings_inputs_are_redacted() {
     let sent = gw.mock().received()[0].body.to_string();
     assert!(!sent.contains(EMAIL), "{sent}");
 }
+
+#[tokio::test]
+async fn tool_declarations_and_history_tool_calls_are_guarded_and_redacted() {
+    let gw = start(|_| {}).await;
+    let (key, _) = gw
+        .create_key(json!({"scopes": ["execute:*"], "tools": ["search"]}))
+        .await;
+    // An injection hidden in a tool's description or in its parameter schema is blocked.
+    for tool in [
+        json!({"type": "function", "function": {"name": "search", "description": ATTACK}}),
+        json!({"type": "function", "function": {"name": "search", "parameters":
+            {"type": "object", "properties": {"q": {"type": "string", "description": ATTACK}}}}}),
+    ] {
+        let body = json!({"model": "m", "messages": [{"role": "user", "content": "find it"}],
+                          "tools": [tool]})
+        .to_string();
+        let a = gw.post(CHAT, Some(&key), &body).await;
+        assert_eq!(
+            (a.status, a.code().as_str()),
+            (400, "SECURITY_001"),
+            "{}",
+            a.text()
+        );
+    }
+    // ... and so is one in the arguments of a tool call in the history.
+    let history = |args: String| {
+        json!({"model": "m", "messages": [
+            {"role": "user", "content": "look me up"},
+            {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function",
+                "function": {"name": "search", "arguments": args}}]},
+            {"role": "tool", "tool_call_id": "c1", "content": "no result"}]})
+        .to_string()
+    };
+    let a = gw
+        .post(
+            CHAT,
+            Some(&key),
+            &history(json!({ "q": ATTACK }).to_string()),
+        )
+        .await;
+    assert_eq!((a.status, a.code().as_str()), (400, "SECURITY_001"));
+    assert!(gw.mock().received().is_empty(), "nothing blocked left");
+    // PII in the history's tool-call arguments is redacted before it leaves.
+    let a = gw
+        .post(
+            CHAT,
+            Some(&key),
+            &history(json!({ "email": EMAIL }).to_string()),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_clean(&gw);
+}
