@@ -148,17 +148,33 @@ impl Content {
         }
     }
 
-    /// Applies [`Content::answer_text`] to every `content` string of a chat completion.
+    /// Applies [`Content::answer_text`] to every `content` string of a chat completion and to
+    /// the arguments of every tool call the model made (they are model output too, and carry
+    /// the prompt's placeholders the client needs restored).
     pub fn answer_json(&self, value: &mut Value, mapping: &Mapping) {
         let Some(choices) = value.get_mut("choices").and_then(Value::as_array_mut) else {
             return;
         };
         for choice in choices {
             for field in ["message", "delta"] {
-                if let Some(Value::String(text)) =
-                    choice.get_mut(field).and_then(|m| m.get_mut("content"))
-                {
+                let Some(message) = choice.get_mut(field) else {
+                    continue;
+                };
+                if let Some(Value::String(text)) = message.get_mut("content") {
                     *text = self.answer_text(text, mapping);
+                }
+                let calls = message
+                    .get_mut("tool_calls")
+                    .and_then(Value::as_array_mut)
+                    .into_iter()
+                    .flatten();
+                for call in calls {
+                    if let Some(Value::String(args)) = call
+                        .get_mut("function")
+                        .and_then(|f| f.get_mut("arguments"))
+                    {
+                        *args = self.answer_text(args, mapping);
+                    }
                 }
             }
         }
@@ -212,6 +228,23 @@ mod tests {
             out += &c.stream_end(&mut pending, &mapping);
             assert_eq!(out, "You said: mail ada@example.com now", "cut {cut}");
         }
+    }
+
+    #[test]
+    fn tool_call_arguments_in_the_answer_are_restored_and_redacted() {
+        let c = Content::new(GuardMode::Block, true).unwrap();
+        let mut req = chat("write to ada@example.com");
+        let mapping = c.redact_prompt(&mut req);
+        let mut answer = serde_json::json!({"choices": [{"index": 0, "message": {
+            "role": "assistant", "content": null, "tool_calls": [{"id": "c", "type": "function",
+            "function": {"name": "send", "arguments":
+                "{\"to\":\"<EMAIL_1>\",\"cc\":\"grace@example.org\"}"}}]}}]});
+        c.answer_json(&mut answer, &mapping);
+        let args = answer["choices"][0]["message"]["tool_calls"][0]["function"]["arguments"]
+            .as_str()
+            .unwrap();
+        assert!(args.contains("ada@example.com"), "{args}");
+        assert!(!args.contains("grace@example.org"), "{args}");
     }
 
     #[test]
