@@ -26,8 +26,8 @@ pub use log::{
     AuditLog, AuditLogBuilder, Durability, Pending, PurgeReport, Receipt, verify_records,
 };
 pub use merkle::{
-    ConsistencyProof, Frontier, Hash, InclusionProof, MerkleTree, ProofError, leaf_hash, node_hash,
-    verify_consistency, verify_inclusion,
+    ConsistencyProof, Frontier, Hash, InclusionProof, MAX_TREE_SIZE, MerkleTree, ProofError,
+    leaf_hash, node_hash, verify_consistency, verify_inclusion,
 };
 pub use query::{MAX_PAGE, Page, Query};
 #[cfg(feature = "pii")]

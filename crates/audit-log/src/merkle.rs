@@ -60,6 +60,11 @@ pub fn empty_root() -> Hash {
     Sha256::digest([]).into()
 }
 
+/// The largest tree size a stored frontier may claim: `i64::MAX`, the largest sequence number
+/// the SQL sinks can store. Real logs stay far below; the cap keeps every later `size + 1` from
+/// overflowing on hostile input.
+pub const MAX_TREE_SIZE: u64 = u64::MAX >> 1;
+
 /// The compact state of an append-only tree: the roots of the perfect subtrees that tile
 /// `[0, size)`, largest (leftmost) first. O(log n) hashes, enough to append and to compute the
 /// root, and what a retention purge keeps of the purged prefix.
@@ -76,8 +81,14 @@ impl Frontier {
     }
 
     /// Rebuilds a frontier from its size and nodes (as stored by a purge). Fails unless there is
-    /// exactly one node per set bit of `size`.
+    /// exactly one node per set bit of `size`, and unless `size` is at most [`MAX_TREE_SIZE`]
+    /// (a stored size near `u64::MAX` is damage, and appending to it would overflow).
     pub fn from_parts(size: u64, nodes: Vec<Hash>) -> Result<Self, Error> {
+        if size > MAX_TREE_SIZE {
+            return Err(Error::Corrupt {
+                what: "frontier size is beyond any log",
+            });
+        }
         if nodes.len() != size.count_ones() as usize {
             return Err(Error::Corrupt {
                 what: "frontier node count does not match its size",
