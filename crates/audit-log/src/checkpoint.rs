@@ -177,6 +177,8 @@ pub struct Checkpoint {
     size: u64,
     root: Hash,
     time: OffsetDateTime,
+    /// Whether this checkpoint marks a retention purge cut (signed as such).
+    purge: bool,
     signature: Option<(Alg, Vec<u8>)>,
 }
 
@@ -187,6 +189,8 @@ struct RawCheckpoint {
     size: u64,
     root: String,
     time: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    purge: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     alg: Option<Alg>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -202,11 +206,36 @@ impl Checkpoint {
         time: OffsetDateTime,
         signer: Option<&CheckpointSigner>,
     ) -> Self {
+        Self::make(origin, size, root, time, false, signer)
+    }
+
+    /// A checkpoint that marks a retention purge cut: the only kind a purge base record
+    /// accepts, and signed as such, so that an ordinary checkpoint kept in the log cannot be
+    /// reused by someone without the key to drop the entries before it.
+    pub fn new_purge(
+        origin: &str,
+        size: u64,
+        root: Hash,
+        time: OffsetDateTime,
+        signer: Option<&CheckpointSigner>,
+    ) -> Self {
+        Self::make(origin, size, root, time, true, signer)
+    }
+
+    fn make(
+        origin: &str,
+        size: u64,
+        root: Hash,
+        time: OffsetDateTime,
+        purge: bool,
+        signer: Option<&CheckpointSigner>,
+    ) -> Self {
         let mut cp = Self {
             origin: origin.to_owned(),
             size,
             root,
             time: crate::event::normalise_time(time),
+            purge,
             signature: None,
         };
         if let Some(signer) = signer {
@@ -215,10 +244,16 @@ impl Checkpoint {
         cp
     }
 
-    /// The signed message: a fixed text with one field per line.
+    /// The signed message: a fixed text with one field per line; a purge checkpoint has its own
+    /// first line, so neither kind can pass for the other.
     fn message(&self) -> Vec<u8> {
+        let head = if self.purge {
+            "rampart-audit-purge/v1"
+        } else {
+            "rampart-audit-checkpoint/v1"
+        };
         format!(
-            "rampart-audit-checkpoint/v1\n{}\n{}\n{}\n{}\n",
+            "{head}\n{}\n{}\n{}\n{}\n",
             self.origin,
             self.size,
             hex::encode(self.root),
@@ -244,6 +279,10 @@ impl Checkpoint {
     pub fn time(&self) -> OffsetDateTime {
         self.time
     }
+    /// Whether this checkpoint marks a retention purge cut ([`Checkpoint::new_purge`]).
+    pub fn is_purge(&self) -> bool {
+        self.purge
+    }
     /// The signature algorithm, if signed.
     pub fn alg(&self) -> Option<Alg> {
         self.signature.as_ref().map(|(a, _)| *a)
@@ -262,6 +301,7 @@ impl Checkpoint {
             size: self.size,
             root: hex::encode(self.root),
             time: format_time(self.time),
+            purge: self.purge,
             alg: self.signature.as_ref().map(|(a, _)| *a),
             sig: self.signature.as_ref().map(|(_, s)| hex::encode(s)),
         };
@@ -307,6 +347,7 @@ impl Checkpoint {
             size: raw.size,
             root,
             time,
+            purge: raw.purge,
             signature,
         })
     }

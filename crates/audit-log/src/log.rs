@@ -581,7 +581,7 @@ impl AuditLog {
             })?;
             let cut = cut.unwrap_or(frontier.size());
             let removed = cut - first.unwrap_or(cut).min(cut);
-            let checkpoint = Checkpoint::new(
+            let checkpoint = Checkpoint::new_purge(
                 &self.shared.origin,
                 frontier.size(),
                 frontier.root(),

@@ -142,7 +142,8 @@ impl<'a> Verifier<'a> {
                 }
                 self.frontier = base.frontier;
                 self.first_seq = self.frontier.size();
-                if !self.checkpoint_ok(&base.checkpoint) {
+                // Only a checkpoint made as a purge cut may stand for the entries before it.
+                if !base.checkpoint.is_purge() || !self.checkpoint_ok(&base.checkpoint) {
                     return self.fail(0, Tamper::BadCheckpoint);
                 }
                 self.checkpointed = self.frontier.size();

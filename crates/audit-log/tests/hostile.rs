@@ -53,3 +53,81 @@ fn base_at_u64_max_is_refused_not_a_panic() {
     assert!(tree_from_reader(log.as_bytes()).is_err());
     assert!(Frontier::from_parts(size, nodes).is_err());
 }
+
+/// Someone who can write the file but has no key drops the first entries of a signed log by
+/// turning an ordinary signed checkpoint into a purge base (frontier recomputed from the entries
+/// it replaces). Only a checkpoint signed as a purge cut may stand for a purged prefix.
+#[test]
+fn an_ordinary_checkpoint_cannot_serve_as_a_purge_base() {
+    use audit_log::{Actor, AuditLog, CheckpointSigner, Event, Outcome, Verification, verify_file};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let key = [9u8; 32];
+    let log = AuditLog::builder()
+        .signer(CheckpointSigner::hmac(&key).unwrap())
+        .open_file(&path)
+        .unwrap();
+    let ev = |i: u32| {
+        Event::builder(
+            Actor::user(format!("u{i}")),
+            "config.changed",
+            Outcome::Success,
+        )
+        .build()
+        .unwrap()
+    };
+    for i in 0..6 {
+        log.append(ev(i)).unwrap();
+    }
+    let cp = log.checkpoint().unwrap();
+    for i in 6..9 {
+        log.append(ev(i)).unwrap();
+    }
+    let cp_after = log.checkpoint().unwrap();
+    log.close().unwrap();
+    let verifier = CheckpointSigner::hmac(&key).unwrap().verifier();
+    assert!(
+        verify_file(&path, Some(&verifier), None)
+            .unwrap()
+            .is_valid()
+    );
+
+    let text = std::fs::read_to_string(&path).unwrap();
+    let mut frontier = Frontier::new();
+    let mut kept = String::new();
+    let mut passed_cut = false;
+    for line in text.lines() {
+        if line.starts_with("{\"seq\":") && !passed_cut {
+            let body = &line[..line.len() - 72];
+            frontier.push(leaf_hash(format!("{body}}}").as_bytes()));
+        } else if line.starts_with("{\"checkpoint\":") && !passed_cut {
+            passed_cut = true;
+        } else {
+            kept.push_str(line);
+            kept.push('\n');
+        }
+    }
+    assert_eq!(frontier.size(), cp.size());
+    let base = serde_json::json!({"base": {
+        "size": frontier.size(),
+        "frontier": frontier.nodes().iter().map(hex::encode).collect::<Vec<_>>(),
+        "checkpoint": serde_json::from_str::<serde_json::Value>(&cp.to_json()).unwrap(),
+    }});
+    std::fs::write(&path, format!("{base}\n{kept}")).unwrap();
+    let verdict = verify_file(&path, Some(&verifier), Some(&cp_after)).unwrap();
+    assert!(
+        !matches!(verdict, Verification::Valid { .. }),
+        "silently purged log verified: {verdict:?}"
+    );
+    // Flipping the flag on the ordinary checkpoint breaks its signature.
+    let mut flagged: serde_json::Value = serde_json::from_str(&cp.to_json()).unwrap();
+    flagged["purge"] = serde_json::Value::Bool(true);
+    let base = serde_json::json!({"base": {
+        "size": frontier.size(),
+        "frontier": frontier.nodes().iter().map(hex::encode).collect::<Vec<_>>(),
+        "checkpoint": flagged,
+    }});
+    std::fs::write(&path, format!("{base}\n{kept}")).unwrap();
+    let verdict = verify_file(&path, Some(&verifier), Some(&cp_after)).unwrap();
+    assert!(!verdict.is_valid(), "{verdict:?}");
+}
