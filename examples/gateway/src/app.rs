@@ -411,7 +411,7 @@ async fn chat_inner(
         }
         Reply::Stream(payloads) => {
             let state = st.clone();
-            let mut pending = String::new();
+            let mut pending = std::collections::BTreeMap::new();
             let events = payloads.map(move |p| match p {
                 Ok(p) => Ok::<_, std::io::Error>(Bytes::from(stream_event(
                     &state.content,
@@ -435,22 +435,27 @@ async fn chat_inner(
     }
 }
 
-/// One server-sent event of the answer: the delta's content restored (with the hold-back of
-/// a cut placeholder); at `[DONE]`, whatever was held back goes out first.
+/// One server-sent event of the answer: each choice's delta content redacted and restored,
+/// with the hold-back of a value or placeholder cut across chunks kept per choice index; at
+/// `[DONE]`, whatever was held back goes out first.
 fn stream_event(
     content: &Content,
     payload: &str,
-    pending: &mut String,
+    pending: &mut std::collections::BTreeMap<u64, String>,
     mapping: &pii_redact::Mapping,
 ) -> String {
     if payload == "[DONE]" {
-        let rest = content.stream_end(pending, mapping);
-        if rest.is_empty() {
-            return "data: [DONE]\n\n".into();
+        let mut out = String::new();
+        for (index, buffer) in pending.iter_mut() {
+            let rest = content.stream_end(buffer, mapping);
+            if !rest.is_empty() {
+                let flush = json!({ "object": "chat.completion.chunk",
+                                    "choices": [{ "index": index, "delta": { "content": rest }, "finish_reason": null }] });
+                out.push_str(&format!("data: {flush}\n\n"));
+            }
         }
-        let flush = json!({ "object": "chat.completion.chunk",
-                            "choices": [{ "index": 0, "delta": { "content": rest }, "finish_reason": null }] });
-        return format!("data: {flush}\n\ndata: [DONE]\n\n");
+        out.push_str("data: [DONE]\n\n");
+        return out;
     }
     let Ok(mut value) = serde_json::from_str::<serde_json::Value>(payload) else {
         // Not JSON: never forward unparsed provider text unredacted.
@@ -461,10 +466,15 @@ fn stream_event(
         .and_then(serde_json::Value::as_array_mut)
     {
         for choice in choices {
+            let index = choice
+                .get("index")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
             if let Some(serde_json::Value::String(text)) =
                 choice.get_mut("delta").and_then(|d| d.get_mut("content"))
             {
-                *text = content.stream_piece(pending, text, mapping);
+                let buffer = pending.entry(index).or_default();
+                *text = content.stream_piece(buffer, text, mapping);
             }
         }
     }

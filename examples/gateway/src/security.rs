@@ -10,6 +10,14 @@ use crate::config::GuardMode;
 use crate::error::{ApiError, StartError};
 use crate::openai::{ChatRequest, Role};
 
+/// Bytes of a streamed answer held back so that a value (an email, a card, a key) or a
+/// placeholder cut across chunks is seen whole before it is sent.
+pub const STREAM_HOLD_BACK: usize = 128;
+
+/// A streamed run without whitespace longer than this is cut anyway (outside detected values),
+/// so the held-back text stays bounded.
+pub const STREAM_MAX_PENDING: usize = 4096;
+
 /// The guard and the redactor, built once at start.
 pub struct Content {
     guard: Guard,
@@ -180,15 +188,44 @@ impl Content {
         }
     }
 
-    /// Restores placeholders in streamed text that may cut a placeholder in two: `pending`
-    /// holds an unfinished tail (from the last `<` with no `>` after it, at most 64 bytes);
-    /// returns what can be sent now.
+    /// Redacts and restores streamed text, where a chunk may cut a value or a placeholder in
+    /// two. `pending` holds back the last [`STREAM_HOLD_BACK`] bytes (and, below that, back to
+    /// the last whitespace outside any detected value), so a value the provider sends across
+    /// chunks is redacted whole; a run of more than [`STREAM_MAX_PENDING`] bytes without
+    /// whitespace is cut outside detected values. Returns what can be sent now.
     pub fn stream_piece(&self, pending: &mut String, piece: &str, mapping: &Mapping) -> String {
         pending.push_str(piece);
-        let cut = match pending.rfind('<') {
-            Some(open) if !pending[open..].contains('>') && pending.len() - open <= 64 => open,
-            _ => pending.len(),
+        if !self.pii {
+            return std::mem::take(pending);
+        }
+        let Some(limit) = pending.len().checked_sub(STREAM_HOLD_BACK) else {
+            return String::new();
         };
+        let bytes = pending.as_bytes();
+        let mut cut = bytes
+            .iter()
+            .take(limit)
+            .rposition(u8::is_ascii_whitespace)
+            .map_or(0, |i| i + 1);
+        if cut == 0 && pending.len() > STREAM_MAX_PENDING {
+            cut = limit;
+            while !pending.is_char_boundary(cut) {
+                cut -= 1;
+            }
+        }
+        // Never inside a value: move the cut to the start of any finding it falls in.
+        let findings = self.redactor.detect(pending);
+        loop {
+            let inside = findings
+                .iter()
+                .filter(|f| f.start < cut && cut < f.end)
+                .map(|f| f.start)
+                .min();
+            match inside {
+                Some(start) => cut = start,
+                None => break,
+            }
+        }
         let ready: String = pending.drain(..cut).collect();
         self.answer_text(&ready, mapping)
     }
@@ -228,6 +265,35 @@ mod tests {
             out += &c.stream_end(&mut pending, &mapping);
             assert_eq!(out, "You said: mail ada@example.com now", "cut {cut}");
         }
+    }
+
+    #[test]
+    fn provider_pii_cut_across_stream_chunks_is_redacted() {
+        let c = Content::new(GuardMode::Block, true).unwrap();
+        let mapping = c.redact_prompt(&mut chat("no personal data here"));
+        let answer = format!(
+            "{} write to grace.hopper@example.org or pay with 4111 1111 1111 1111 {}",
+            "Sure, here is the contact you asked for. ".repeat(4),
+            "and that is all I know about it. ".repeat(5)
+        );
+        let whole = c.answer_text(&answer, &mapping);
+        assert!(!whole.contains("hopper"), "{whole}");
+        for cut in (0..answer.len()).filter(|&i| answer.is_char_boundary(i)) {
+            let (a, b) = answer.split_at(cut);
+            let mut pending = String::new();
+            let mut out = c.stream_piece(&mut pending, a, &mapping);
+            out += &c.stream_piece(&mut pending, b, &mapping);
+            out += &c.stream_end(&mut pending, &mapping);
+            assert_eq!(out, whole, "cut {cut}");
+        }
+        // Many small chunks, as providers send them.
+        let mut pending = String::new();
+        let mut out = String::new();
+        for chunk in answer.as_bytes().chunks(3) {
+            out += &c.stream_piece(&mut pending, std::str::from_utf8(chunk).unwrap(), &mapping);
+        }
+        out += &c.stream_end(&mut pending, &mapping);
+        assert_eq!(out, whole);
     }
 
     #[test]
