@@ -467,8 +467,8 @@ impl AuditLog {
     }
 
     /// Verifies the whole log (see [`verify_records`]): every entry against its hash and
-    /// sequence number, every checkpoint against the tree, and with `key` every checkpoint's
-    /// signature.
+    /// sequence number, every checkpoint against the tree and this log's origin, and with `key`
+    /// every checkpoint's signature.
     pub fn verify(&self, key: Option<&CheckpointVerifier>) -> Result<Verification, Error> {
         self.verify_against(key, None)
     }
@@ -481,7 +481,11 @@ impl AuditLog {
         anchor: Option<&Checkpoint>,
     ) -> Result<Verification, Error> {
         let mut sink = self.shared.sink();
-        verify_records(|visit| sink.scan(visit), key, anchor)
+        let mut verifier = Verifier::new(Depth::Full, key)
+            .with_anchor(anchor)
+            .with_origin(Some(&self.shared.origin));
+        sink.scan(&mut |record| Ok(verifier.feed(record)))?;
+        Ok(verifier.finish().0)
     }
 
     /// Writes a checkpoint of everything durable so far (signed if the log has a signer) into
@@ -649,7 +653,10 @@ pub fn verify_records(
     key: Option<&CheckpointVerifier>,
     anchor: Option<&Checkpoint>,
 ) -> Result<Verification, Error> {
-    let mut verifier = Verifier::new(Depth::Full, key).with_anchor(anchor);
+    // Checkpoints must name the anchor's log, when the caller trusts one.
+    let mut verifier = Verifier::new(Depth::Full, key)
+        .with_anchor(anchor)
+        .with_origin(anchor.map(Checkpoint::origin));
     scan(&mut |record| Ok(verifier.feed(record)))?;
     Ok(verifier.finish().0)
 }

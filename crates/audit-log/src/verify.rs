@@ -75,6 +75,7 @@ pub(crate) struct Verifier<'a> {
     depth: Depth,
     key: Option<&'a CheckpointVerifier>,
     anchor: Option<&'a Checkpoint>,
+    origin: Option<&'a str>,
     anchor_ok: bool,
     frontier: Frontier,
     first_record: bool,
@@ -89,6 +90,7 @@ impl<'a> Verifier<'a> {
             depth,
             key,
             anchor: None,
+            origin: None,
             anchor_ok: false,
             frontier: Frontier::new(),
             first_record: true,
@@ -105,6 +107,13 @@ impl<'a> Verifier<'a> {
         self
     }
 
+    /// Also require every checkpoint to name `origin` (the log being verified), so that a
+    /// signed log of another origin under the same key cannot pass for this one.
+    pub(crate) fn with_origin(mut self, origin: Option<&'a str>) -> Self {
+        self.origin = origin;
+        self
+    }
+
     fn fail(&mut self, seq: u64, reason: Tamper) -> ControlFlow<()> {
         self.found = Some((seq, reason));
         ControlFlow::Break(())
@@ -112,6 +121,7 @@ impl<'a> Verifier<'a> {
 
     fn checkpoint_ok(&self, cp: &Checkpoint) -> bool {
         cp.size() == self.frontier.size()
+            && self.origin.is_none_or(|o| cp.origin() == o)
             && *cp.root() == self.frontier.root()
             && self.key.is_none_or(|k| cp.verify_signature(k).is_ok())
     }

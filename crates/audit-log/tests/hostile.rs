@@ -131,3 +131,46 @@ fn an_ordinary_checkpoint_cannot_serve_as_a_purge_base() {
     let verdict = verify_file(&path, Some(&verifier), Some(&cp_after)).unwrap();
     assert!(!verdict.is_valid(), "{verdict:?}");
 }
+
+/// Two logs signed with one key (say, one per tenant): the file of one must not verify as the
+/// other, since the checkpoints name their origin.
+#[test]
+fn a_log_of_another_origin_does_not_verify_under_a_shared_key() {
+    use audit_log::{Actor, AuditLog, CheckpointSigner, Event, Outcome};
+    let dir = tempfile::tempdir().unwrap();
+    let key = [5u8; 32];
+    let make = |origin: &str, n: u32| {
+        let path = dir.path().join(format!("{origin}.jsonl"));
+        let log = AuditLog::builder()
+            .origin(origin)
+            .signer(CheckpointSigner::hmac(&key).unwrap())
+            .open_file(&path)
+            .unwrap();
+        for i in 0..n {
+            let ev = Event::builder(Actor::user(format!("u{i}")), "auth.login", Outcome::Success)
+                .build()
+                .unwrap();
+            log.append(ev).unwrap();
+        }
+        log.checkpoint().unwrap();
+        log.close().unwrap();
+        path
+    };
+    let a = make("tenant-a", 5);
+    let b = make("tenant-b", 2);
+    std::fs::copy(&b, &a).unwrap();
+    let verifier = CheckpointSigner::hmac(&key).unwrap().verifier();
+    let log = AuditLog::builder()
+        .origin("tenant-a")
+        .signer(CheckpointSigner::hmac(&key).unwrap())
+        .open_file(&a)
+        .unwrap();
+    let verdict = log.verify(Some(&verifier)).unwrap();
+    assert!(!verdict.is_valid(), "{verdict:?}");
+    // The genuine log of that origin verifies.
+    let log_b = AuditLog::builder()
+        .origin("tenant-b")
+        .open_file(&b)
+        .unwrap();
+    assert!(log_b.verify(Some(&verifier)).unwrap().is_valid());
+}
