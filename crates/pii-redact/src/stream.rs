@@ -34,6 +34,10 @@ pub struct StreamRedactor<'r> {
     released: usize,
     /// Inside an over-long private-key block: drop input until its END line.
     in_block: bool,
+    /// Length `buf` must reach before the next detection pass: at least [`HOLD`] new bytes
+    /// between passes, so tiny chunks (a token per server-sent event) cost amortised linear
+    /// time instead of one full pass over the held window per chunk.
+    scan_at: usize,
 }
 
 impl<'r> StreamRedactor<'r> {
@@ -43,6 +47,7 @@ impl<'r> StreamRedactor<'r> {
             buf: String::new(),
             released: 0,
             in_block: false,
+            scan_at: 0,
         }
     }
 
@@ -70,6 +75,7 @@ impl<'r> StreamRedactor<'r> {
                     self.buf = rest;
                     self.released = 0;
                     self.in_block = false;
+                    self.scan_at = 0;
                     let pending = std::mem::take(&mut self.buf);
                     return self.push_into(&pending, out);
                 }
@@ -84,10 +90,11 @@ impl<'r> StreamRedactor<'r> {
         self.buf.push_str(chunk);
         chunk = "";
         let _ = chunk;
-        if self.buf.len() - self.released <= HOLD {
+        if self.buf.len() - self.released <= HOLD || self.buf.len() < self.scan_at {
             return;
         }
         let findings = self.redactor.detect(&self.buf);
+        self.scan_at = self.buf.len() + HOLD;
         let mut cut = floor_boundary(&self.buf, self.buf.len() - HOLD);
         // Never cut inside a whitespace-free token.
         let bytes = self.buf.as_bytes();
@@ -111,6 +118,7 @@ impl<'r> StreamRedactor<'r> {
                     self.buf.clear();
                     self.released = 0;
                     self.in_block = true;
+                    self.scan_at = 0;
                     return;
                 }
                 cut = cut.min(f.start);
@@ -124,6 +132,7 @@ impl<'r> StreamRedactor<'r> {
         let drop_to = floor_boundary(&self.buf, cut.saturating_sub(CONTEXT));
         self.buf.drain(..drop_to);
         self.released = cut - drop_to;
+        self.scan_at = self.buf.len() + HOLD;
     }
 
     /// Renders `buf[released..upto]` with the findings inside it.

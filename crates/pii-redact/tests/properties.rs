@@ -160,3 +160,28 @@ fn fuzz_regression_value_after_ip() {
         assert_eq!(r.redact(&once), once, "{text:?}");
     }
 }
+
+/// Tiny chunks over a long run of near-candidates (digits and separators) cost amortised linear
+/// time: the held window is scanned once per `HOLD` new bytes, not once per chunk (which was
+/// about 160 times the one-shot cost).
+#[test]
+fn streaming_tiny_chunks_is_amortised_linear() {
+    let r = Redactor::new();
+    let text = "1-".repeat(40_000);
+    let start = std::time::Instant::now();
+    let one_shot = r.redact(&text);
+    let one_shot_time = start.elapsed();
+    let start = std::time::Instant::now();
+    let mut s = r.stream();
+    let mut out = String::new();
+    for chunk in text.as_bytes().chunks(7) {
+        s.push_into(std::str::from_utf8(chunk).unwrap(), &mut out);
+    }
+    out.push_str(&s.finish());
+    let stream_time = start.elapsed();
+    assert_eq!(out, one_shot);
+    assert!(
+        stream_time < one_shot_time * 25 + std::time::Duration::from_millis(200),
+        "streaming {stream_time:?} vs one-shot {one_shot_time:?}"
+    );
+}
