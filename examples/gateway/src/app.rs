@@ -22,7 +22,7 @@ use crate::audit::{Audit, entry_json};
 use crate::config::{Config, ProviderConfig};
 use crate::credentials::Credentials;
 use crate::error::{ApiError, StartError};
-use crate::http::{SecurityHeaders, bearer, strict_json};
+use crate::http::{Bearer, SecurityHeaders, bearer, strict_json};
 use crate::keys::{SqliteKeyStore, record_json};
 use crate::limits::Limits;
 use crate::mock::MockProvider;
@@ -183,7 +183,11 @@ struct Caller {
 
 /// API key (401), scope (403), rate limits (429).
 fn admit(st: &AppState, headers: &HeaderMap, endpoint: Endpoint) -> Result<Caller, ApiError> {
-    let token = bearer(headers).ok_or_else(ApiError::missing_key)?;
+    let token = match bearer(headers) {
+        Bearer::Token(token) => token,
+        Bearer::Missing => return Err(ApiError::missing_key()),
+        Bearer::Invalid => return Err(ApiError::invalid_key()),
+    };
     let key = match st.keys.verify_scoped(token, endpoint.scope()) {
         Ok(Verification::Valid(key)) => key,
         Ok(Verification::InsufficientScope) => return Err(ApiError::forbidden(endpoint.scope())),
@@ -562,9 +566,12 @@ async fn speech_inner(
 
 async fn admin_auth(State(st): State<Shared>, request: Request, next: Next) -> Response {
     match bearer(request.headers()) {
-        None => ApiError::missing_key().into_response(),
-        Some(token) if st.admin.verify(token) => next.run(request).await,
-        Some(_) => ApiError::invalid_key().into_response(),
+        Bearer::Missing => ApiError::missing_key().into_response(),
+        Bearer::Token(token) if st.admin.verify(token) => next.run(request).await,
+        Bearer::Token(_) | Bearer::Invalid => {
+            tracing::warn!("admin: authentication failed");
+            ApiError::invalid_key().into_response()
+        }
     }
 }
 

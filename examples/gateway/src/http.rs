@@ -115,14 +115,36 @@ pub fn cors(origins: &[String]) -> Result<CorsLayer, String> {
         .max_age(std::time::Duration::from_secs(600)))
 }
 
-/// The bearer token of `Authorization`, if any.
-pub fn bearer(headers: &HeaderMap) -> Option<&str> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim())
+/// What the `Authorization` header of a request holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bearer<'a> {
+    /// No `Authorization` header (401 `AUTH_001`).
+    Missing,
+    /// A bearer token.
+    Token(&'a str),
+    /// Another scheme, an empty token, a value that is not text, or more than one
+    /// `Authorization` header: which one counts would depend on who reads the request (a proxy
+    /// may take the last, the gateway the first), so the request is refused (401 `AUTH_002`).
+    Invalid,
+}
+
+/// The bearer token of `Authorization` (the scheme name is case-insensitive).
+pub fn bearer(headers: &HeaderMap) -> Bearer<'_> {
+    let mut all = headers.get_all(header::AUTHORIZATION).iter();
+    let Some(value) = all.next() else {
+        return Bearer::Missing;
+    };
+    if all.next().is_some() {
+        return Bearer::Invalid;
+    }
+    value
+        .to_str()
+        .ok()
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim())
         .filter(|t| !t.is_empty())
+        .map_or(Bearer::Invalid, Bearer::Token)
 }
 
 #[cfg(test)]
@@ -152,16 +174,31 @@ mod tests {
     #[test]
     fn bearer_parsing() {
         let mut h = HeaderMap::new();
-        assert_eq!(bearer(&h), None);
+        assert_eq!(bearer(&h), Bearer::Missing);
         h.insert(
             header::AUTHORIZATION,
             HeaderValue::from_static("Bearer abc"),
         );
-        assert_eq!(bearer(&h), Some("abc"));
+        assert_eq!(bearer(&h), Bearer::Token("abc"));
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("bearer abc"),
+        );
+        assert_eq!(bearer(&h), Bearer::Token("abc"));
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic abc"));
-        assert_eq!(bearer(&h), None);
+        assert_eq!(bearer(&h), Bearer::Invalid);
         h.insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer "));
-        assert_eq!(bearer(&h), None);
+        assert_eq!(bearer(&h), Bearer::Invalid);
+        // Two Authorization headers: ambiguous, refused whichever is valid.
+        h.insert(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer abc"),
+        );
+        h.append(
+            header::AUTHORIZATION,
+            HeaderValue::from_static("Bearer other"),
+        );
+        assert_eq!(bearer(&h), Bearer::Invalid);
     }
 
     #[test]

@@ -261,3 +261,53 @@ async fn admin_rejects_bad_key_requests() {
         .await;
     assert_eq!(no_admin.status, 401);
 }
+
+#[tokio::test]
+async fn two_authorization_headers_are_refused() {
+    let gw = start(|_| {}).await;
+    let key = gw.key().await;
+    let good = format!("Bearer {key}");
+    let body = chat_body("hello");
+    for pair in [
+        [good.as_str(), "Bearer junk"],
+        ["Bearer junk", good.as_str()],
+    ] {
+        let a = gw
+            .send(
+                "POST",
+                CHAT,
+                &[
+                    ("content-type", "application/json"),
+                    ("authorization", pair[0]),
+                    ("authorization", pair[1]),
+                ],
+                Some(&body),
+            )
+            .await;
+        assert_eq!((a.status, a.code().as_str()), (401, "AUTH_002"));
+    }
+    let admin = format!("Bearer {}", gw.admin_key);
+    let a = gw
+        .send(
+            "GET",
+            "/admin/status",
+            &[("authorization", &admin), ("authorization", "Bearer junk")],
+            None,
+        )
+        .await;
+    assert_eq!((a.status, a.code().as_str()), (401, "AUTH_002"));
+    // One header, any case of the scheme, still works.
+    let one = gw
+        .send(
+            "POST",
+            CHAT,
+            &[
+                ("content-type", "application/json"),
+                ("authorization", &format!("bearer {key}")),
+            ],
+            Some(&body),
+        )
+        .await;
+    assert_eq!(one.status, 200, "{}", one.text());
+    assert!(gw.mock().received().len() == 1);
+}
