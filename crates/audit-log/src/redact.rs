@@ -29,42 +29,47 @@ pub trait Redactor: Send + Sync {
 }
 
 /// The built-in key rule. A key is compared after lowercasing and dropping everything but ASCII
-/// letters and digits (`X-Api-Key`, `api_key` and `apiKey` all become `xapikey` / `apikey`), and
-/// is sensitive when it equals or ends with one of the words: `apikey`, `token`, `secret`,
-/// `password`, `passwd`, `passphrase`, `authorization`, `cookie`, `privatekey`, `accesskey`,
-/// `credential`, `credentials`, `sessionid`. So `refresh_token` and `client_secret` are
-/// redacted, while `max_tokens` or `token_count` (ordinary LLM gateway fields) are kept.
+/// letters and digits (`X-Api-Key`, `api_key` and `apiKey` all become `xapikey` / `apikey`).
+/// It is sensitive when it *contains* one of the unambiguous words `password`, `passwd`,
+/// `passphrase`, `secret`, `apikey`, `privatekey`, `credential`, `authorization`, `cookie`
+/// (so `password_confirmation`, `secret_key`, `SECRET-KEY`, `apiKeyValue` are redacted), or
+/// when it equals or *ends with* one of the words that also occur in harmless names: `token`,
+/// `accesskey`, `sessionid`, `pwd`, `jwt`. So `refresh_token` is redacted, while `max_tokens`
+/// or `token_count` (ordinary LLM gateway fields) are kept. The rule errs towards redacting.
 #[derive(Debug, Clone)]
 pub struct SensitiveKeys {
+    /// Sensitive when the key ends with one of these.
     words: Vec<String>,
+    /// Sensitive when the key contains one of these.
+    contains: Vec<String>,
 }
 
-const DEFAULT_WORDS: &[&str] = &[
-    "apikey",
-    "token",
-    "secret",
+const CONTAINS_WORDS: &[&str] = &[
     "password",
     "passwd",
     "passphrase",
+    "secret",
+    "apikey",
+    "privatekey",
+    "credential",
     "authorization",
     "cookie",
-    "privatekey",
-    "accesskey",
-    "credential",
-    "credentials",
-    "sessionid",
 ];
+
+const DEFAULT_WORDS: &[&str] = &["token", "accesskey", "sessionid", "pwd", "jwt"];
 
 impl Default for SensitiveKeys {
     fn default() -> Self {
         Self {
             words: DEFAULT_WORDS.iter().map(|w| (*w).to_owned()).collect(),
+            contains: CONTAINS_WORDS.iter().map(|w| (*w).to_owned()).collect(),
         }
     }
 }
 
 impl SensitiveKeys {
-    /// Adds a word (normalised the same way as keys; empty words are ignored).
+    /// Adds a word (normalised the same way as keys; empty words are ignored): keys equal to it
+    /// or ending with it are sensitive.
     pub fn with_word(mut self, word: &str) -> Self {
         let word = normalise(word);
         if !word.is_empty() {
@@ -84,7 +89,8 @@ fn normalise(key: &str) -> String {
 impl Redactor for SensitiveKeys {
     fn is_sensitive_key(&self, key: &str) -> bool {
         let key = normalise(key);
-        self.words.iter().any(|w| key.ends_with(w.as_str()))
+        self.contains.iter().any(|w| key.contains(w.as_str()))
+            || self.words.iter().any(|w| key.ends_with(w.as_str()))
     }
 }
 
@@ -216,6 +222,29 @@ mod tests {
                 "API_KEY": REDACTED, "nested": {"Authorization": REDACTED, "ok": 1},
                 "list": [{"refresh_token": REDACTED}, {"password": REDACTED}], "max_tokens": 100,
                 "X-Api-Key": REDACTED, "client_secret": REDACTED, "token_count": 7
+            })
+        );
+    }
+
+    #[test]
+    fn sensitive_words_inside_keys_are_redacted() {
+        let out = redact(
+            json!({
+                "password_confirmation": "p", "secret_key": "s", "SECRET-KEY": "s",
+                "passwordHash": "h", "pwd": "p", "apiKeyValue": "k", "x-api-key-v2": "k",
+                "list": [[{"privateKeyPem": "k"}]], "db_credentials_json": "c",
+                "max_tokens": 1, "token_count": 2, "tokenizer": "t", "description": "d"
+            }),
+            &Redaction::default(),
+        );
+        assert_eq!(
+            out,
+            json!({
+                "password_confirmation": REDACTED, "secret_key": REDACTED, "SECRET-KEY": REDACTED,
+                "passwordHash": REDACTED, "pwd": REDACTED, "apiKeyValue": REDACTED,
+                "x-api-key-v2": REDACTED, "list": [[{"privateKeyPem": REDACTED}]],
+                "db_credentials_json": REDACTED,
+                "max_tokens": 1, "token_count": 2, "tokenizer": "t", "description": "d"
             })
         );
     }
