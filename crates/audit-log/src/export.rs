@@ -95,18 +95,26 @@ impl Export {
     }
 
     /// Checks the checkpoint's signature (when `key` is given) and every entry's inclusion
-    /// proof against it; returns the parsed entries. Any failure is an error naming nothing
+    /// proof against it, and that the entries are consecutive (no entry inside the exported
+    /// range was left out, repeated or reordered); returns the parsed entries. Any failure is an error naming nothing
     /// secret: [`Error::BadSignature`], [`Error::Proof`] or [`Error::Corrupt`].
     pub fn verify(&self, key: Option<&CheckpointVerifier>) -> Result<Vec<Entry>, Error> {
         if let Some(key) = key {
             self.checkpoint.verify_signature(key)?;
         }
         let mut out = Vec::with_capacity(self.entries.len());
+        let mut next: Option<u64> = None;
         for e in &self.entries {
             let bytes = e.canonical.as_bytes();
             let seq = seq_prefix(bytes).ok_or(Error::Corrupt {
                 what: "exported entry has no sequence number",
             })?;
+            if next.is_some_and(|n| n != seq) {
+                return Err(Error::Corrupt {
+                    what: "exported entries are not consecutive: one was left out or moved",
+                });
+            }
+            next = seq.checked_add(1);
             if seq != e.proof.index || e.proof.size != self.checkpoint.size() {
                 return Err(Error::Corrupt {
                     what: "exported proof is for another entry or size",

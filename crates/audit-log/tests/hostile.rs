@@ -174,3 +174,34 @@ fn a_log_of_another_origin_does_not_verify_under_a_shared_key() {
         .unwrap();
     assert!(log_b.verify(Some(&verifier)).unwrap().is_valid());
 }
+
+/// Whoever carries an export to the auditor drops an awkward entry from the middle: every
+/// remaining proof is genuine, but the range is no longer whole.
+#[test]
+fn an_export_with_an_entry_left_out_does_not_verify() {
+    use audit_log::{Actor, AuditLog, CheckpointSigner, Event, Export, Outcome};
+    let dir = tempfile::tempdir().unwrap();
+    let key = [3u8; 32];
+    let log = AuditLog::builder()
+        .signer(CheckpointSigner::hmac(&key).unwrap())
+        .open_file(dir.path().join("audit.jsonl"))
+        .unwrap();
+    for i in 0..5 {
+        let ev = Event::builder(Actor::user(format!("u{i}")), "auth.login", Outcome::Success)
+            .build()
+            .unwrap();
+        log.append(ev).unwrap();
+    }
+    let export = log.export(0, 5).unwrap();
+    let verifier = CheckpointSigner::hmac(&key).unwrap().verifier();
+    assert_eq!(export.verify(Some(&verifier)).unwrap().len(), 5);
+    let mut json: serde_json::Value = serde_json::from_str(&export.to_json()).unwrap();
+    json["entries"].as_array_mut().unwrap().remove(2);
+    let cut = Export::from_json(&json.to_string()).unwrap();
+    assert!(cut.verify(Some(&verifier)).is_err());
+    let mut json: serde_json::Value = serde_json::from_str(&export.to_json()).unwrap();
+    let first = json["entries"][0].clone();
+    json["entries"].as_array_mut().unwrap().push(first);
+    let repeated = Export::from_json(&json.to_string()).unwrap();
+    assert!(repeated.verify(Some(&verifier)).is_err());
+}
