@@ -136,17 +136,20 @@ impl AppState {
 pub fn router(state: Shared) -> Result<Router, StartError> {
     let cors = crate::http::cors(&state.config.cors_origins).map_err(StartError::Config)?;
     let headers = SecurityHeaders::new(state.config.behind_tls);
+    // Everything under /admin, unknown paths and wrong methods included, answers 401 before
+    // 404/405: an anonymous client learns nothing about the admin surface.
     let admin = Router::new()
-        .route("/admin/status", get(admin_status))
-        .route("/admin/keys", get(admin_list_keys).post(admin_create_key))
-        .route("/admin/keys/{id}/revoke", post(admin_revoke_key))
-        .route("/admin/keys/{id}/rotate", post(admin_rotate_key))
-        .route("/admin/credentials", get(admin_list_credentials))
-        .route("/admin/credentials/{name}", put(admin_put_credential))
-        .route("/admin/audit", get(admin_audit_query))
-        .route("/admin/audit/verify", get(admin_audit_verify))
-        .route("/admin/audit/checkpoint", post(admin_audit_checkpoint))
-        .route_layer(middleware::from_fn_with_state(state.clone(), admin_auth));
+        .route("/status", get(admin_status))
+        .route("/keys", get(admin_list_keys).post(admin_create_key))
+        .route("/keys/{id}/revoke", post(admin_revoke_key))
+        .route("/keys/{id}/rotate", post(admin_rotate_key))
+        .route("/credentials", get(admin_list_credentials))
+        .route("/credentials/{name}", put(admin_put_credential))
+        .route("/audit", get(admin_audit_query))
+        .route("/audit/verify", get(admin_audit_verify))
+        .route("/audit/checkpoint", post(admin_audit_checkpoint))
+        .fallback(not_found)
+        .layer(middleware::from_fn_with_state(state.clone(), admin_auth));
     let api = Router::new()
         .route("/v1/chat/completions", post(chat))
         .route("/v1/embeddings", post(embeddings))
@@ -154,7 +157,7 @@ pub fn router(state: Shared) -> Result<Router, StartError> {
     Ok(Router::new()
         .route("/healthz", get(healthz))
         .merge(api)
-        .merge(admin)
+        .nest("/admin", admin)
         .fallback(not_found)
         .with_state(state)
         .layer(cors)

@@ -311,3 +311,28 @@ async fn two_authorization_headers_are_refused() {
     assert_eq!(one.status, 200, "{}", one.text());
     assert!(gw.mock().received().len() == 1);
 }
+
+#[tokio::test]
+async fn the_admin_surface_is_not_enumerable_without_the_admin_key() {
+    let gw = start(|_| {}).await;
+    let key = gw.key().await;
+    let api_key = format!("Bearer {key}");
+    for (method, path) in [
+        ("GET", "/admin/nope"),
+        ("GET", "/admin"),
+        ("DELETE", "/admin/keys"),
+        ("GET", "/admin/keys/abc/revoke"),
+        ("GET", "/admin/status"),
+    ] {
+        for auth in [None, Some(api_key.as_str())] {
+            let headers: Vec<(&str, &str)> =
+                auth.map(|a| ("authorization", a)).into_iter().collect();
+            let a = gw.send(method, path, &headers, None).await;
+            assert_eq!(a.status, 401, "{method} {path} {auth:?}: {}", a.text());
+        }
+    }
+    // With the admin key, unknown paths are 404 and wrong methods 405.
+    assert_eq!(gw.admin("GET", "/admin/nope", None).await.status, 404);
+    assert_eq!(gw.admin("DELETE", "/admin/keys", None).await.status, 405);
+    assert_eq!(gw.admin("GET", "/admin/status", None).await.status, 200);
+}
