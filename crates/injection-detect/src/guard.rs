@@ -683,17 +683,16 @@ fn finish(mut all: Vec<Match>, obfuscated_off: bool, encoded_off: bool) -> Vec<M
         kept.push(m);
     }
     let mut extra = Vec::new();
+    // A set, not a scan of `extra`: hostile text with tens of thousands of encoded or
+    // obfuscated matches made this quadratic (seconds per megabyte).
+    let mut seen = std::collections::HashSet::new();
     for m in &kept {
         let (id, severity, on) = match m.via {
             Via::Plain => continue,
             Via::Obfuscated => (OBFUSCATED, Severity::Medium, !obfuscated_off),
             Via::Decoded => (ENCODED, Severity::High, !encoded_off),
         };
-        if on
-            && !extra
-                .iter()
-                .any(|e: &Match| e.rule == id && e.start == m.start && e.end == m.end)
-        {
+        if on && seen.insert((id, m.start, m.end)) {
             extra.push(Match {
                 rule: id,
                 category: Category::EncodingEvasion,
