@@ -527,8 +527,41 @@ struct CheckActor<'a> {
     id: Cow<'a, str>,
 }
 
-/// Whether canonical bytes decode as a valid entry, without allocating the details.
+/// The deepest nesting of arrays and objects in JSON text (strings skipped).
+fn json_nesting(bytes: &[u8]) -> usize {
+    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for &b in bytes {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'{' | b'[' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// Whether canonical bytes decode as a valid entry, without allocating the details. Applies
+/// the same limits as [`Entry::from_canonical`] (details depth included), so that a log that
+/// verifies can also be read.
 pub(crate) fn check_canonical(bytes: &[u8]) -> bool {
+    // The entry object is one level; `details` nests below it.
+    if json_nesting(bytes) > MAX_DETAILS_DEPTH + 1 {
+        return false;
+    }
     let Ok(e) = serde_json::from_slice::<CheckEntry<'_>>(bytes) else {
         return false;
     };

@@ -205,3 +205,35 @@ fn an_export_with_an_entry_left_out_does_not_verify() {
     let repeated = Export::from_json(&json.to_string()).unwrap();
     assert!(repeated.verify(Some(&verifier)).is_err());
 }
+
+/// An entry whose details nest deeper than any event may: it must not verify while every read
+/// of the log refuses it.
+#[test]
+fn an_entry_too_deep_to_read_does_not_verify() {
+    let mut details = String::from("1");
+    for _ in 0..(audit_log::MAX_DETAILS_DEPTH + 1) {
+        details = format!("[{details}]");
+    }
+    let canonical = format!(
+        r#"{{"seq":0,"time":"2023-11-14T22:13:20.000000Z","actor":{{"type":"user","id":"u"}},"action":"a","outcome":"success","details":{details}}}"#
+    );
+    assert!(audit_log::Entry::from_canonical(canonical.as_bytes()).is_err());
+    let log = entry_line(&canonical);
+    let verdict = verify_reader(log.as_bytes(), None, None).unwrap();
+    assert!(!verdict.is_valid(), "{verdict:?}");
+    // At the limit it is fine, and a bracket inside a string does not count.
+    let mut details = String::from("\"[[[\\\"{{\"");
+    for _ in 0..audit_log::MAX_DETAILS_DEPTH {
+        details = format!("[{details}]");
+    }
+    let canonical = format!(
+        r#"{{"seq":0,"time":"2023-11-14T22:13:20.000000Z","actor":{{"type":"user","id":"u"}},"action":"a","outcome":"success","details":{details}}}"#
+    );
+    assert!(audit_log::Entry::from_canonical(canonical.as_bytes()).is_ok());
+    let log = entry_line(&canonical);
+    assert!(
+        verify_reader(log.as_bytes(), None, None)
+            .unwrap()
+            .is_valid()
+    );
+}
