@@ -30,7 +30,9 @@ impl Redactor {
                         .and_then(|k| BUILTIN.get(usize::from(k)))
                         .filter(|e| self.enabled(e));
                     match (sensitive, &*v) {
-                        (Some(entity), Value::String(s)) if !is_placeholder(s) && !s.is_empty() => {
+                        (Some(entity), Value::String(s))
+                            if !is_placeholder(entity, s) && !s.is_empty() =>
+                        {
                             *v = Value::String(self.replace_one(entity.clone(), s));
                             n += 1;
                         }
@@ -55,8 +57,19 @@ impl Redactor {
     }
 }
 
-fn is_placeholder(s: &str) -> bool {
-    s.starts_with('[') && s.ends_with(']')
+fn is_placeholder(entity: &Entity, s: &str) -> bool {
+    // Only this crate's own replacement for this entity (`[PASSWORD_REDACTED]`, or the
+    // `[PASSWORD_<16 hex>]` pseudonym) is left alone: any other bracketed value, such as a
+    // password `[hunter2]`, is a value and is redacted.
+    let Some(rest) = s
+        .strip_prefix('[')
+        .and_then(|r| r.strip_suffix(']'))
+        .and_then(|r| r.strip_prefix(entity.label()))
+        .and_then(|r| r.strip_prefix('_'))
+    else {
+        return false;
+    };
+    rest == "REDACTED" || (rest.len() == 16 && rest.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -84,6 +97,11 @@ mod tests {
         assert_eq!(v["db_password"], "[PASSWORD_REDACTED]");
         assert_eq!(v["items"][0], "call [PHONE_REDACTED]");
         assert_eq!(v["token_count"], 7);
+        // A bracketed secret is a value, not a placeholder.
+        let mut w = json!({"password": "[hunter2]", "api_key": "[PASSWORD_REDACTED]"});
+        Redactor::new().redact_json(&mut w);
+        assert_eq!(w["password"], "[PASSWORD_REDACTED]");
+        assert_ne!(w["api_key"], "[PASSWORD_REDACTED]");
         // Idempotent.
         let before = v.clone();
         assert_eq!(Redactor::new().redact_json(&mut v), 0);
