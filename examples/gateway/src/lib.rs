@@ -77,6 +77,26 @@ pub fn process_env(name: &str) -> Option<String> {
     std::env::var(name).ok()
 }
 
+/// Creates the data directory, when missing, readable by the owner only (on Unix): it holds
+/// the database (peppered key hashes, encrypted credentials), the audit log and the generated
+/// secrets. An existing directory is left as the operator set it.
+fn create_private_dir(dir: &std::path::Path) -> Result<(), StartError> {
+    if dir.exists() {
+        return Ok(());
+    }
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir).map_err(|source| StartError::Io {
+        what: format!("creating {}", dir.display()),
+        source,
+    })
+}
+
 fn check(purpose: key_format::SecretPurpose) -> impl Fn(&str, &str) -> Result<(), StartError> {
     move |name, value| {
         key_format::check_secret(name, Some(value), purpose).map_err(|e| StartError::Secret {
@@ -94,6 +114,7 @@ pub fn build_state(
 ) -> Result<Built, StartError> {
     use key_format::SecretPurpose;
     let dir = config.data_dir.clone();
+    create_private_dir(&dir)?;
     let secret_dir = dir.join("secrets");
     let require = config.require_env_secrets;
     let admin_env = env("RAMPART_ADMIN_KEY").map(Zeroizing::new);

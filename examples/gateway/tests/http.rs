@@ -193,3 +193,23 @@ async fn strict_json_and_body_limit() {
         "nothing invalid reached the provider"
     );
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_new_data_directory_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("gateway-data");
+    let config = gateway::Config {
+        bind: std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+        data_dir: data.clone(),
+        demo_key_ttl_secs: 0,
+        ..gateway::Config::default()
+    };
+    let gw = common::start_in(dir, config).await;
+    let mode = std::fs::metadata(&data).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o700, "{mode:o}");
+    let secret = std::fs::metadata(data.join("secrets").join("master_key")).unwrap();
+    assert_eq!(secret.permissions().mode() & 0o777, 0o600);
+    drop(gw);
+}
