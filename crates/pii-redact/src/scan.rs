@@ -1634,13 +1634,30 @@ pub(crate) fn sensitive_key(key: &[u8]) -> Option<u8> {
 
 /// Our own placeholders and obvious non-values are not re-redacted.
 fn is_placeholder(v: &[u8]) -> bool {
-    (v.first() == Some(&b'[') && v.ends_with(b"]"))
-        || (v.first() == Some(&b'<') && v.ends_with(b">"))
+    placeholder_shaped(v, b'[', b']')
+        || placeholder_shaped(v, b'<', b'>')
         || v.iter().all(|&c| c == b'*')
         || matches!(
             v,
             b"null" | b"none" | b"None" | b"true" | b"false" | b"NULL" | b"nil"
         )
+}
+
+/// `[EMAIL_REDACTED]`, `[EMAIL_1f2e3d4c5b6a7988]`, `<EMAIL_1>`: an upper-case label, an
+/// underscore, then upper-case letters, digits or lower-case hex. A bracketed secret such as
+/// `password=[hunter2]` is not a placeholder.
+fn placeholder_shaped(v: &[u8], open: u8, close: u8) -> bool {
+    let Some(inner) = v
+        .strip_prefix(&[open])
+        .and_then(|r| r.strip_suffix(&[close]))
+    else {
+        return false;
+    };
+    inner.first().is_some_and(u8::is_ascii_uppercase)
+        && inner.contains(&b'_')
+        && inner
+            .iter()
+            .all(|&c| matches!(c, b'A'..=b'Z' | b'0'..=b'9' | b'_' | b'a'..=b'f'))
 }
 
 #[cfg(test)]
@@ -1832,6 +1849,7 @@ mod tests {
         );
         one("client_secret: s3cr3tvalue", Entity::Secret, "s3cr3tvalue");
         none("password=[PASSWORD_REDACTED]");
+        one("password=[hunter2] next", Entity::Password, "[hunter2]");
         none("bypass=true max_tokens=100");
         one(
             "postgres://admin:p4ss@db.example.com/x",
