@@ -237,3 +237,16 @@ fn an_entry_too_deep_to_read_does_not_verify() {
             .is_valid()
     );
 }
+
+/// A second writer reaching the same log through a symlink must meet the writer lock.
+#[cfg(unix)]
+#[test]
+fn a_symlink_does_not_bypass_the_writer_lock() {
+    use audit_log::{AuditLog, Error};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("audit.jsonl");
+    let link = dir.path().join("link.jsonl");
+    let _first = AuditLog::open(&path).unwrap();
+    std::os::unix::fs::symlink(&path, &link).unwrap();
+    assert!(matches!(AuditLog::open(&link), Err(Error::Locked)));
+}

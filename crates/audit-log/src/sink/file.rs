@@ -6,7 +6,8 @@
 //! - a checkpoint: `{"checkpoint":{...}}`;
 //! - after a retention purge, the first line is `{"base":{"size":..,"frontier":[..],"checkpoint":{..}}}`.
 //!
-//! A writer holds an exclusive lock on `<path>.lock` (the OS releases it if the process dies),
+//! A writer holds an exclusive lock on `<path>.lock`, `<path>` resolved through symlinks (the OS
+//! releases it if the process dies),
 //! so two processes cannot interleave lines. On open, a last line without its newline (a write
 //! cut by a crash; it was never acknowledged) is cut off, and every other line is checked; a log
 //! that does not check out is refused with [`Error::Tampered`] instead of being extended.
@@ -59,11 +60,16 @@ impl FileSink {
     /// [`Error::Tampered`] when the existing records do not check out.
     pub fn open(path: impl AsRef<Path>) -> Result<Self, Error> {
         let path = path.as_ref().to_path_buf();
+        // The lock is named after the resolved path, so that a second writer coming through a
+        // symlink or another relative spelling meets the same lock. The log must exist to be
+        // resolved: create it empty first (harmless; it is checked below under the lock).
+        OpenOptions::new().create(true).append(true).open(&path)?;
+        let resolved = std::fs::canonicalize(&path)?;
         let lock = OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(lock_path(&path))?;
+            .open(lock_path(&resolved))?;
         match lock.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => return Err(Error::Locked),
