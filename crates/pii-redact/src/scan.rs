@@ -1587,10 +1587,14 @@ pub(crate) fn sensitive_key(key: &[u8]) -> Option<u8> {
     }
     let mut lower = [0u8; 64];
     for (d, s) in lower.iter_mut().zip(key) {
-        *d = s.to_ascii_lowercase();
+        // `-` and `.` compare as `_`: `private-key`, `secret.access.key` are `private_key`.
+        *d = match s {
+            b'-' | b'.' => b'_',
+            other => other.to_ascii_lowercase(),
+        };
     }
     let low = lower.get(..key.len())?;
-    const WORDS: [(&[u8], u8); 22] = [
+    const WORDS: [(&[u8], u8); 23] = [
         (b"password", k::PASSWORD),
         (b"passwd", k::PASSWORD),
         (b"pwd", k::PASSWORD),
@@ -1605,6 +1609,7 @@ pub(crate) fn sensitive_key(key: &[u8]) -> Option<u8> {
         (b"accesskey", k::SECRET),
         (b"access_key", k::SECRET),
         (b"secretkey", k::SECRET),
+        (b"secret_key", k::SECRET),
         (b"privatekey", k::SECRET),
         (b"private_key", k::SECRET),
         (b"credentials", k::SECRET),
@@ -1850,6 +1855,17 @@ mod tests {
         one("client_secret: s3cr3tvalue", Entity::Secret, "s3cr3tvalue");
         none("password=[PASSWORD_REDACTED]");
         one("password=[hunter2] next", Entity::Password, "[hunter2]");
+        for key in [
+            "private-key",
+            "aws-secret-access-key",
+            "X-Secret-Key",
+            "access.key",
+        ] {
+            assert!(
+                super::sensitive_key(key.as_bytes()).is_some(),
+                "{key} is a sensitive key"
+            );
+        }
         none("bypass=true max_tokens=100");
         one(
             "postgres://admin:p4ss@db.example.com/x",
