@@ -75,6 +75,13 @@ impl Mapping {
 
     /// Puts the original values back wherever a placeholder of this mapping appears in `text`
     /// (e.g. the provider's answer). Unknown placeholders and other text are left as they are.
+    ///
+    /// Every placeholder of the mapping is restored, including ones the caller did not send in
+    /// this turn: a provider (or a prompt injection reaching it) can write `<EMAIL_2>` and get
+    /// that value shown to whoever reads the restored answer. Keep one mapping per conversation
+    /// of one principal, never shared between users, and treat the restored text as holding
+    /// every value of the mapping. Restored values are inserted verbatim (not escaped for HTML,
+    /// JSON or a shell).
     pub fn restore(&self, text: &str) -> String {
         let mut out = String::with_capacity(text.len());
         let mut rest = text;
