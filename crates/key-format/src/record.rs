@@ -8,8 +8,20 @@ use crate::{ScopeSet, Timestamp};
 
 /// The salted hash of a key as stored: HMAC-SHA256 under the deployment's pepper (see
 /// [`KeyManager`](crate::KeyManager)). 32 bytes; serialised as 64 lower-case hex characters.
-#[derive(Clone, Copy, PartialEq, Eq)]
+///
+/// `==` compares in constant time (`subtle`), so a host that checks a stored hash itself, for
+/// example in its own [`KeyStore`](crate::KeyStore), cannot leak it through timing.
+#[derive(Clone, Copy)]
 pub struct KeyHash(pub(crate) [u8; 32]);
+
+impl PartialEq for KeyHash {
+    fn eq(&self, other: &Self) -> bool {
+        use subtle::ConstantTimeEq;
+        bool::from(self.0.ct_eq(&other.0))
+    }
+}
+
+impl Eq for KeyHash {}
 
 impl KeyHash {
     /// The raw bytes.
@@ -175,5 +187,9 @@ mod tests {
         assert_eq!(KeyHash::from_hex(&hex[1..]), None);
         assert_eq!(KeyHash::from_hex(&"zz".repeat(32)), None);
         assert_eq!(KeyHash::from_hex(&"é".repeat(32)), None);
+        let mut other = h;
+        other.0[31] ^= 1;
+        assert_ne!(h, other, "equality must still tell different hashes apart");
+        assert_eq!(h, KeyHash(h.0));
     }
 }
