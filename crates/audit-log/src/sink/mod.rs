@@ -8,6 +8,8 @@ use time::OffsetDateTime;
 use crate::checkpoint::{Checkpoint, decode_hash};
 use crate::event::{Entry, Event, format_time};
 use crate::merkle::{Frontier, Hash, leaf_hash};
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+use crate::query::Query;
 use crate::{Error, Receipt};
 
 pub mod file;
@@ -189,6 +191,38 @@ pub(crate) fn like_prefix(prefix: &str) -> String {
         out.push(c);
     }
     out.push_str(".%");
+    out
+}
+
+/// The indexed conditions of a query as `(column, operator, value)`, in one order for every SQL
+/// sink (each renders its own placeholders). An `action` ending in `.*` becomes a `LIKE` prefix.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub(crate) fn filter_conditions(filter: &Query) -> Vec<(&'static str, &'static str, String)> {
+    let mut out = Vec::new();
+    if let Some(t) = filter.from {
+        out.push(("time", ">=", format_time(t)));
+    }
+    if let Some(t) = filter.until {
+        out.push(("time", "<", format_time(t)));
+    }
+    if let Some(k) = &filter.actor_kind {
+        out.push(("actor_type", "=", k.clone()));
+    }
+    if let Some(i) = &filter.actor_id {
+        out.push(("actor_id", "=", i.clone()));
+    }
+    if let Some(a) = &filter.action {
+        match a.strip_suffix(".*") {
+            Some(prefix) => out.push(("action", "LIKE", like_prefix(prefix))),
+            None => out.push(("action", "=", a.clone())),
+        }
+    }
+    if let Some(t) = &filter.target {
+        out.push(("target", "=", t.clone()));
+    }
+    if let Some(o) = filter.outcome {
+        out.push(("outcome", "=", o.as_str().to_owned()));
+    }
     out
 }
 

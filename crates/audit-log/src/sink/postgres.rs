@@ -12,7 +12,8 @@ use postgres::{Client, NoTls};
 use time::OffsetDateTime;
 
 use super::{
-    Base, Record, Sink, columns_agree, frontier_from_bytes, frontier_to_bytes, like_prefix, prepare,
+    Base, Record, Sink, columns_agree, filter_conditions, frontier_from_bytes, frontier_to_bytes,
+    prepare,
 };
 use crate::checkpoint::Checkpoint;
 use crate::event::{Entry, Event, format_time};
@@ -362,29 +363,8 @@ impl Sink for PostgresSink {
             let escape = if op == "LIKE" { " ESCAPE '\\'" } else { "" };
             sql.push_str(&format!(" AND {column} {op} ${}{escape}", texts.len() + 1));
         };
-        if let Some(t) = filter.from {
-            push("time", ">=", format_time(t));
-        }
-        if let Some(t) = filter.until {
-            push("time", "<", format_time(t));
-        }
-        if let Some(k) = &filter.actor_kind {
-            push("actor_type", "=", k.clone());
-        }
-        if let Some(i) = &filter.actor_id {
-            push("actor_id", "=", i.clone());
-        }
-        if let Some(a) = &filter.action {
-            match a.strip_suffix(".*") {
-                Some(prefix) => push("action", "LIKE", like_prefix(prefix)),
-                None => push("action", "=", a.clone()),
-            }
-        }
-        if let Some(t) = &filter.target {
-            push("target", "=", t.clone());
-        }
-        if let Some(o) = filter.outcome {
-            push("outcome", "=", o.as_str().to_owned());
+        for (column, op, value) in filter_conditions(filter) {
+            push(column, op, value);
         }
         // Enough rows for one page plus the look-ahead; the log re-checks and stops early.
         sql.push_str(&format!(" ORDER BY seq LIMIT {}", filter.limit + 1));

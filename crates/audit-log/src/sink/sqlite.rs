@@ -15,7 +15,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use time::OffsetDateTime;
 
 use super::{
-    Base, Record, Sink, columns_agree, frontier_from_bytes, frontier_to_bytes, like_prefix, prepare,
+    Base, Record, Sink, columns_agree, filter_conditions, frontier_from_bytes, frontier_to_bytes,
+    prepare,
 };
 use crate::checkpoint::Checkpoint;
 use crate::event::{Entry, Event, format_time};
@@ -300,29 +301,8 @@ impl Sink for SqliteSink {
             let escape = if op == "LIKE" { " ESCAPE '\\'" } else { "" };
             sql.push_str(&format!(" AND {column} {op} ?{}{escape}", args.len()));
         };
-        if let Some(t) = filter.from {
-            push("time", ">=", format_time(t));
-        }
-        if let Some(t) = filter.until {
-            push("time", "<", format_time(t));
-        }
-        if let Some(k) = &filter.actor_kind {
-            push("actor_type", "=", k.clone());
-        }
-        if let Some(i) = &filter.actor_id {
-            push("actor_id", "=", i.clone());
-        }
-        if let Some(a) = &filter.action {
-            match a.strip_suffix(".*") {
-                Some(prefix) => push("action", "LIKE", like_prefix(prefix)),
-                None => push("action", "=", a.clone()),
-            }
-        }
-        if let Some(t) = &filter.target {
-            push("target", "=", t.clone());
-        }
-        if let Some(o) = filter.outcome {
-            push("outcome", "=", o.as_str().to_owned());
+        for (column, op, value) in filter_conditions(filter) {
+            push(column, op, value);
         }
         sql.push_str(" ORDER BY seq");
         let mut stmt = self.conn.prepare(&sql).map_err(db)?;
