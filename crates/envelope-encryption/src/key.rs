@@ -3,6 +3,7 @@
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::Error;
+use crate::encoding::decode_hex_into;
 
 /// Length of every AES-256 key in this crate.
 pub const KEY_LEN: usize = 32;
@@ -35,9 +36,11 @@ impl SecretKey {
     /// Parses 64 hex digits (either case) into a raw key.
     pub fn from_hex(hex_key: &str) -> Result<Self, Error> {
         let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
-        hex::decode_to_slice(hex_key.trim(), bytes.as_mut()).map_err(|_| Error::InvalidKey {
-            what: "a hex key must be exactly 64 hex digits",
-        })?;
+        if !decode_hex_into(hex_key.trim().as_bytes(), bytes.as_mut()) {
+            return Err(Error::InvalidKey {
+                what: "a hex key must be exactly 64 hex digits",
+            });
+        }
         Ok(Self(*bytes))
     }
 

@@ -3,6 +3,7 @@
 #![deny(missing_docs)]
 
 pub mod aead;
+mod encoding;
 pub mod envelope;
 mod error;
 mod key;

@@ -20,6 +20,7 @@ use aes_gcm::{AesGcm, Nonce, Tag};
 use sha2::{Digest, Sha256};
 use zeroize::{Zeroize, Zeroizing};
 
+use crate::encoding::{decode_hex, decode_hex_into, encode_hex};
 use crate::key::{ScryptParams, SecretKey};
 use crate::{Decrypted, Error};
 
@@ -50,48 +51,64 @@ impl V1Key {
         }
     }
 
-    fn open(&self, parts: &Parts, out: &mut Vec<u8>) -> Result<(), Error> {
-        out.clear();
-        out.extend_from_slice(&parts.ciphertext);
-        let tag = Tag::<U16>::from(parts.tag);
-        let result = match parts.iv {
+    /// Authenticates and decrypts `buffer` (the ciphertext) in place. On failure `buffer` is
+    /// cleared and [`Error::Decrypt`] returned.
+    fn open_in_place(
+        &self,
+        iv: &Iv,
+        tag: &[u8; TAG_LEN],
+        buffer: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let tag = Tag::<U16>::from(*tag);
+        let result = match iv {
             Iv::Twelve(iv) => self.iv12.decrypt_inout_detached(
-                &Nonce::from(iv),
+                &Nonce::from(*iv),
                 b"",
-                out.as_mut_slice().into(),
+                buffer.as_mut_slice().into(),
                 &tag,
             ),
             Iv::Sixteen(iv) => self.iv16.decrypt_inout_detached(
-                &Nonce::from(iv),
+                &Nonce::from(*iv),
                 b"",
-                out.as_mut_slice().into(),
+                buffer.as_mut_slice().into(),
                 &tag,
             ),
         };
         result.map_err(|_| {
-            out.zeroize();
+            buffer.zeroize();
+            buffer.clear();
             Error::Decrypt
         })
     }
 
+    /// `enc:v1:<iv>:<ciphertext>:<tag>` with a fresh 16-byte IV: two allocations (the
+    /// ciphertext, then the string of exact size).
     fn seal(&self, plaintext: &[u8]) -> Result<String, Error> {
         let mut iv = [0u8; IV_LEN];
         getrandom::fill(&mut iv).map_err(|_| Error::Random)?;
-        let mut buffer = Zeroizing::new(plaintext.to_vec());
-        let tag = self
-            .iv16
-            .encrypt_inout_detached(&Nonce::from(iv), b"", buffer.as_mut_slice().into())
-            .map_err(|_| Error::Malformed {
-                what: "plaintext too long for AES-GCM",
-            })?;
+        let mut buffer = plaintext.to_vec();
+        let tag = match self.iv16.encrypt_inout_detached(
+            &Nonce::from(iv),
+            b"",
+            buffer.as_mut_slice().into(),
+        ) {
+            Ok(tag) => tag,
+            Err(_) => {
+                // Still the plaintext.
+                buffer.zeroize();
+                return Err(Error::Malformed {
+                    what: "plaintext too long for AES-GCM",
+                });
+            }
+        };
         let mut out = Vec::with_capacity(PREFIX.len() + 2 * (IV_LEN + buffer.len() + TAG_LEN) + 2);
         out.extend_from_slice(PREFIX.as_bytes());
-        push_hex(&mut out, &iv);
+        encode_hex(&iv, &mut out);
         out.push(b':');
-        push_hex(&mut out, buffer.as_slice());
+        encode_hex(&buffer, &mut out);
         out.push(b':');
-        push_hex(&mut out, tag.as_slice());
-        // All ASCII by construction.
+        encode_hex(tag.as_slice(), &mut out);
+        // All ASCII by construction; the check is one fast pass.
         String::from_utf8(out).map_err(|_| Error::Malformed {
             what: "internal hex encoding",
         })
@@ -109,69 +126,6 @@ struct Parts {
     tag: [u8; TAG_LEN],
 }
 
-const HEX_DIGITS: &[u8; 16] = b"0123456789abcdef";
-
-/// Value of each byte as a hex digit (either case), 0xFF for anything else.
-// Evaluated at compile time: an out-of-range index would fail the build, never panic at run time.
-#[allow(clippy::indexing_slicing)]
-const HEX_VALUES: [u8; 256] = {
-    let mut table = [0xFFu8; 256];
-    let mut i = 0u8;
-    loop {
-        let value = match i {
-            b'0'..=b'9' => i - b'0',
-            b'a'..=b'f' => i - b'a' + 10,
-            b'A'..=b'F' => i - b'A' + 10,
-            _ => 0xFF,
-        };
-        table[i as usize] = value;
-        if i == 255 {
-            break;
-        }
-        i += 1;
-    }
-    table
-};
-
-/// Lower-case hex, one pass, appended to a byte buffer that is all ASCII.
-fn push_hex(out: &mut Vec<u8>, bytes: &[u8]) {
-    out.reserve(bytes.len() * 2);
-    for &b in bytes {
-        let hi = HEX_DIGITS.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-        let lo = HEX_DIGITS
-            .get(usize::from(b & 0x0f))
-            .copied()
-            .unwrap_or(b'0');
-        out.extend_from_slice(&[hi, lo]);
-    }
-}
-
-fn hex_value(c: u8) -> u8 {
-    HEX_VALUES.get(usize::from(c)).copied().unwrap_or(0xFF)
-}
-
-/// Hex in either case; odd length or a non-hex digit is an error.
-fn decode_hex(field: &str, what: &'static str) -> Result<Vec<u8>, Error> {
-    let bytes = field.as_bytes();
-    if !bytes.len().is_multiple_of(2) {
-        return Err(Error::Malformed { what });
-    }
-    let mut out = vec![0u8; bytes.len() / 2];
-    // Branch-free over the data: any invalid digit sets the high bit of `bad`.
-    let mut bad = 0u8;
-    for (dst, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
-        if let [h, l] = pair {
-            let (h, l) = (hex_value(*h), hex_value(*l));
-            bad |= h | l;
-            *dst = (h << 4) | (l & 0x0f);
-        }
-    }
-    if bad & 0x80 != 0 {
-        return Err(Error::Malformed { what });
-    }
-    Ok(out)
-}
-
 /// Parses the part after `enc:v1:`.
 fn parse(body: &str) -> Result<Parts, Error> {
     // OmniRoute (Node's hex decoder) ignores a trailing line feed; accept exactly that much.
@@ -187,25 +141,57 @@ fn parse(body: &str) -> Result<Parts, Error> {
             what: "expected exactly three fields iv:ciphertext:tag",
         });
     };
-    let iv = decode_hex(iv, "iv is not hex")?;
-    let iv = if let Ok(iv) = <[u8; 16]>::try_from(iv.as_slice()) {
-        Iv::Sixteen(iv)
-    } else if let Ok(iv) = <[u8; 12]>::try_from(iv.as_slice()) {
-        Iv::Twelve(iv)
+    let iv = iv.as_bytes();
+    let iv = if iv.len() == 2 * IV_LEN {
+        let mut bytes = [0u8; IV_LEN];
+        if !decode_hex_into(iv, &mut bytes) {
+            return Err(Error::Malformed {
+                what: "iv is not hex",
+            });
+        }
+        Iv::Sixteen(bytes)
+    } else if iv.len() == 2 * 12 {
+        let mut bytes = [0u8; 12];
+        if !decode_hex_into(iv, &mut bytes) {
+            return Err(Error::Malformed {
+                what: "iv is not hex",
+            });
+        }
+        Iv::Twelve(bytes)
+    } else if decode_hex(iv).is_none() {
+        return Err(Error::Malformed {
+            what: "iv is not hex",
+        });
     } else {
         return Err(Error::Malformed {
             what: "iv must be 16 (or 12) bytes",
         });
     };
-    let ciphertext = decode_hex(ct, "ciphertext is not hex")?;
-    let tag = decode_hex(tag, "tag is not hex")?;
-    let tag = <[u8; TAG_LEN]>::try_from(tag.as_slice()).map_err(|_| Error::Malformed {
-        what: "tag must be 16 bytes",
+    let ciphertext = decode_hex(ct.as_bytes()).ok_or(Error::Malformed {
+        what: "ciphertext is not hex",
     })?;
+    let tag = tag.as_bytes();
+    let mut tag_bytes = [0u8; TAG_LEN];
+    if tag.len() != 2 * TAG_LEN {
+        return Err(if decode_hex(tag).is_none() {
+            Error::Malformed {
+                what: "tag is not hex",
+            }
+        } else {
+            Error::Malformed {
+                what: "tag must be 16 bytes",
+            }
+        });
+    }
+    if !decode_hex_into(tag, &mut tag_bytes) {
+        return Err(Error::Malformed {
+            what: "tag is not hex",
+        });
+    }
     Ok(Parts {
         iv,
         ciphertext,
-        tag,
+        tag: tag_bytes,
     })
 }
 
@@ -300,10 +286,10 @@ impl V1Cipher {
         let Some(body) = stored.strip_prefix(PREFIX) else {
             return Ok(Decrypted::WasPlaintext(stored.to_owned()));
         };
-        let parts = parse(body)?;
-        let mut out = Vec::with_capacity(parts.ciphertext.len());
-        self.current.open(&parts, &mut out)?;
-        Ok(Decrypted::Plaintext(out))
+        let mut parts = parse(body)?;
+        self.current
+            .open_in_place(&parts.iv, &parts.tag, &mut parts.ciphertext)?;
+        Ok(Decrypted::Plaintext(parts.ciphertext))
     }
 
     /// OmniRoute's `migrateLegacyEncryptedString()`: a value under the current key is
@@ -315,13 +301,18 @@ impl V1Cipher {
             return Ok(Migration::WasPlaintext);
         };
         let parts = parse(body)?;
-        let mut out = Zeroizing::new(Vec::with_capacity(parts.ciphertext.len()));
-        if self.current.open(&parts, &mut out).is_ok() {
+        let mut attempt = Zeroizing::new(parts.ciphertext.clone());
+        if self
+            .current
+            .open_in_place(&parts.iv, &parts.tag, &mut attempt)
+            .is_ok()
+        {
             return Ok(Migration::Current);
         }
         let legacy = self.legacy.as_ref().ok_or(Error::Decrypt)?;
-        legacy.open(&parts, &mut out)?;
-        Ok(Migration::Migrated(self.current.seal(&out)?))
+        let mut plaintext = Zeroizing::new(parts.ciphertext);
+        legacy.open_in_place(&parts.iv, &parts.tag, &mut plaintext)?;
+        Ok(Migration::Migrated(self.current.seal(&plaintext)?))
     }
 }
 

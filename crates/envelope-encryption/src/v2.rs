@@ -26,14 +26,14 @@
 //! so a value copied to another table, column or row, or relabelled with another key id,
 //! fails to decrypt. The shortest value (empty plaintext, id 1) is 48 characters.
 
-use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use zeroize::{Zeroize, Zeroizing};
 
 use crate::aead::{Aes256Gcm, NONCE_LEN, TAG_LEN, random_nonce};
+use crate::encoding::{
+    base64url_decoded_len, base64url_len, decode_base64url_into, encode_base64url,
+};
 use crate::key::SecretKey;
 use crate::v1::V1Cipher;
 use crate::{Context, Decrypted, Error};
@@ -64,16 +64,22 @@ struct Entry {
 /// at least once a year.
 pub struct KeyRing {
     primary: u32,
+    /// The primary key, reached without a search on every encryption.
+    primary_entry: Entry,
+    /// The other keys, sorted by id (binary search; rings hold a handful of keys).
+    older: Box<[(u32, Entry)]>,
     min_decryption_version: u32,
     message_limit: u64,
-    keys: BTreeMap<u32, Entry>,
 }
 
 impl core::fmt::Debug for KeyRing {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut ids: Vec<u32> = self.older.iter().map(|(id, _)| *id).collect();
+        ids.push(self.primary);
+        ids.sort_unstable();
         f.debug_struct("KeyRing")
             .field("primary", &self.primary)
-            .field("ids", &self.keys.keys().collect::<Vec<_>>())
+            .field("ids", &ids)
             .field("min_decryption_version", &self.min_decryption_version)
             .field("keys", &"[redacted]")
             .finish()
@@ -103,19 +109,27 @@ impl KeyRing {
 
     /// How many messages this process has encrypted under key `id`.
     pub fn messages_encrypted(&self, id: u32) -> Option<u64> {
-        self.keys.get(&id).map(|e| e.used.load(Ordering::Relaxed))
+        self.entry(id).map(|e| e.used.load(Ordering::Relaxed))
     }
 
-    fn primary_entry(&self) -> Result<&Entry, Error> {
-        let entry = self.keys.get(&self.primary).ok_or(Error::InvalidKey {
-            what: "primary key missing",
-        })?;
+    fn entry(&self, id: u32) -> Option<&Entry> {
+        if id == self.primary {
+            return Some(&self.primary_entry);
+        }
+        let index = self.older.binary_search_by_key(&id, |(id, _)| *id).ok()?;
+        self.older.get(index).map(|(_, entry)| entry)
+    }
+
+    /// The primary key, with one more message counted against its limit (one atomic add; a
+    /// refused attempt is taken back, so the count never passes the limit for long).
+    fn primary_for_encryption(&self) -> Result<(u32, &Entry), Error> {
+        let entry = &self.primary_entry;
         let used = entry.used.fetch_add(1, Ordering::Relaxed);
         if used >= self.message_limit {
             entry.used.fetch_sub(1, Ordering::Relaxed);
             return Err(Error::KeyExhausted { id: self.primary });
         }
-        Ok(entry)
+        Ok((self.primary, entry))
     }
 
     fn decryption_entry(&self, id: u32) -> Result<&Entry, Error> {
@@ -125,7 +139,7 @@ impl KeyRing {
                 min: self.min_decryption_version,
             });
         }
-        self.keys.get(&id).ok_or(Error::UnknownKeyId { id })
+        self.entry(id).ok_or(Error::UnknownKeyId { id })
     }
 }
 
@@ -181,76 +195,102 @@ impl KeyRingBuilder {
                 what: "the message limit must be between 1 and 2^32",
             });
         }
-        let mut keys = BTreeMap::new();
-        for (id, key) in std::iter::once((primary, primary_key)).chain(self.older) {
-            if id == 0 {
-                return Err(Error::InvalidKey {
-                    what: "key ids start at 1",
-                });
-            }
-            let entry = Entry {
-                gcm: Aes256Gcm::new(&key),
-                used: AtomicU64::new(0),
-            };
-            if keys.insert(id, entry).is_some() {
-                return Err(Error::InvalidKey {
-                    what: "duplicate key id",
-                });
-            }
+        let entry = |key: &SecretKey| Entry {
+            gcm: Aes256Gcm::new(key),
+            used: AtomicU64::new(0),
+        };
+        let mut older = Vec::with_capacity(self.older.len());
+        for (id, key) in &self.older {
+            older.push((*id, entry(key)));
+        }
+        older.sort_unstable_by_key(|(id, _)| *id);
+        let mut ids = older
+            .iter()
+            .map(|(id, _)| *id)
+            .chain([primary])
+            .collect::<Vec<_>>();
+        ids.sort_unstable();
+        if ids.first() == Some(&0) {
+            return Err(Error::InvalidKey {
+                what: "key ids start at 1",
+            });
+        }
+        if ids.windows(2).any(|w| w.first() == w.get(1)) {
+            return Err(Error::InvalidKey {
+                what: "duplicate key id",
+            });
         }
         Ok(KeyRing {
             primary,
+            primary_entry: entry(&primary_key),
+            older: older.into_boxed_slice(),
             min_decryption_version: self.min_decryption_version,
             message_limit: self.message_limit,
-            keys,
         })
     }
 }
 
-/// Associated data, on the stack when it fits (the usual case), so sealing a value costs one
-/// allocation.
-enum Aad {
-    Stack([u8; AAD_STACK], usize),
-    Heap(Vec<u8>),
-}
+/// AADs up to this length are assembled on the stack (label, id, three length prefixes and up
+/// to 129 bytes of context); longer ones in one exact-size heap buffer.
+const AAD_STACK: usize = 160;
 
-const AAD_STACK: usize = 192;
-
-impl Aad {
-    fn as_slice(&self) -> &[u8] {
-        match self {
-            Self::Stack(buf, len) => buf.get(..*len).unwrap_or_default(),
-            Self::Heap(v) => v,
-        }
-    }
-}
-
-fn write_aad(out: &mut impl std::io::Write, id: u32, context: &Context<'_>) -> std::io::Result<()> {
-    out.write_all(AAD_LABEL)?;
-    out.write_all(&id.to_be_bytes())?;
+/// Length of the associated data for `context`, or `None` if a part is 4 GiB or longer (its
+/// length prefix would not fit in a u32).
+fn aad_len(context: &Context<'_>) -> Option<usize> {
+    let mut total = AAD_LABEL.len() + 4;
     for part in [context.table, context.column, context.row] {
-        // Lengths above 4 GiB cannot occur for &str in practice; saturate rather than wrap.
-        let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
-        out.write_all(&len.to_be_bytes())?;
-        out.write_all(part.as_bytes())?;
+        u32::try_from(part.len()).ok()?;
+        total = total.checked_add(4)?.checked_add(part.len())?;
     }
-    Ok(())
+    Some(total)
 }
 
-fn aad(id: u32, context: &Context<'_>) -> Aad {
-    let total =
-        AAD_LABEL.len() + 16 + context.table.len() + context.column.len() + context.row.len();
-    if total <= AAD_STACK {
-        let mut buf = [0u8; AAD_STACK];
-        let mut cursor: &mut [u8] = &mut buf;
-        if write_aad(&mut cursor, id, context).is_ok() {
-            return Aad::Stack(buf, total);
-        }
+/// Writes the associated data into `out` (exactly [`aad_len`] bytes); `false` if it does not
+/// fit, which the callers rule out by sizing `out` first.
+fn fill_aad(out: &mut [u8], id: u32, context: &Context<'_>) -> bool {
+    let mut rest = out;
+    let mut put = |bytes: &[u8]| -> bool {
+        let Some((head, tail)) = core::mem::take(&mut rest).split_at_mut_checked(bytes.len())
+        else {
+            return false;
+        };
+        head.copy_from_slice(bytes);
+        rest = tail;
+        true
+    };
+    let mut ok = put(AAD_LABEL) && put(&id.to_be_bytes());
+    for part in [context.table, context.column, context.row] {
+        let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
+        ok = ok && put(&len.to_be_bytes()) && put(part.as_bytes());
     }
-    let mut out = Vec::with_capacity(total);
-    // Writing to a Vec cannot fail.
-    let _ = write_aad(&mut out, id, context);
-    Aad::Heap(out)
+    ok && rest.is_empty()
+}
+
+/// Runs `f` with the associated data binding key `id` and `context` (see the module docs),
+/// assembled on the stack when it fits (the usual case: no allocation).
+fn with_aad<R>(
+    id: u32,
+    context: &Context<'_>,
+    f: impl FnOnce(&[u8]) -> Result<R, Error>,
+) -> Result<R, Error> {
+    let too_long = Error::Malformed {
+        what: "context part of 4 GiB or more",
+    };
+    let len = aad_len(context).ok_or(too_long.clone())?;
+    if len <= AAD_STACK {
+        let mut buf = [0u8; AAD_STACK];
+        let aad = buf.get_mut(..len).ok_or(too_long.clone())?;
+        if !fill_aad(aad, id, context) {
+            return Err(too_long);
+        }
+        f(aad)
+    } else {
+        let mut buf = vec![0u8; len];
+        if !fill_aad(&mut buf, id, context) {
+            return Err(too_long);
+        }
+        f(&buf)
+    }
 }
 
 const BINARY_MAGIC: u8 = 0xE2;
@@ -261,11 +301,24 @@ fn binary_header(id: u32) -> [u8; BINARY_HEADER] {
     [BINARY_MAGIC, a, b, c, d]
 }
 
-/// A parsed, not yet authenticated v2 value.
-struct Parsed {
-    id: u32,
-    nonce: [u8; NONCE_LEN],
-    sealed: Vec<u8>,
+/// Base64url characters holding the nonce: 12 bytes are exactly 16 characters, so the nonce
+/// and the rest of the payload decode separately on a 4-character boundary.
+const NONCE_CHARS: usize = 16;
+
+/// ASCII decimal digits of `id` (no leading zero), right-aligned in the array; returns the
+/// digits.
+fn decimal(id: u32, buf: &mut [u8; 10]) -> &[u8] {
+    let mut n = id;
+    let mut start = buf.len();
+    for slot in buf.iter_mut().rev() {
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+        start -= 1;
+        if n == 0 {
+            break;
+        }
+    }
+    buf.get(start..).unwrap_or_default()
 }
 
 fn parse_id(digits: &str) -> Result<u32, Error> {
@@ -292,27 +345,37 @@ pub fn key_id(stored: &str) -> Result<u32, Error> {
     parse_id(digits)
 }
 
-fn parse(stored: &str) -> Result<Parsed, Error> {
+/// Splits a v2 string into key id, nonce and `ciphertext || tag` (decoded into one buffer of
+/// exact size). Authenticates nothing.
+fn parse(stored: &str) -> Result<(u32, [u8; NONCE_LEN], Vec<u8>), Error> {
     let body = stored.strip_prefix(PREFIX).ok_or(Error::UnknownFormat)?;
     let (digits, payload) = body.split_once(':').ok_or(Error::Malformed {
         what: "missing ':' after the key id",
     })?;
     let id = parse_id(digits)?;
-    let mut bytes = URL_SAFE_NO_PAD
-        .decode(payload)
-        .map_err(|_| Error::Malformed {
-            what: "payload is not canonical unpadded base64url",
-        })?;
-    if bytes.len() < NONCE_LEN + TAG_LEN {
-        return Err(Error::Malformed {
-            what: "payload shorter than nonce and tag",
-        });
-    }
-    let sealed = bytes.split_off(NONCE_LEN);
-    let nonce = <[u8; NONCE_LEN]>::try_from(bytes.as_slice()).map_err(|_| Error::Malformed {
+    let not_base64 = Error::Malformed {
+        what: "payload is not canonical unpadded base64url",
+    };
+    let too_short = Error::Malformed {
         what: "payload shorter than nonce and tag",
-    })?;
-    Ok(Parsed { id, nonce, sealed })
+    };
+    if payload.len() < base64url_len(NONCE_LEN + TAG_LEN) {
+        return Err(too_short);
+    }
+    let (nonce_chars, sealed_chars) = payload
+        .as_bytes()
+        .split_at_checked(NONCE_CHARS)
+        .ok_or(too_short)?;
+    let mut nonce = [0u8; NONCE_LEN];
+    if !decode_base64url_into(nonce_chars, &mut nonce) {
+        return Err(not_base64);
+    }
+    let len = base64url_decoded_len(sealed_chars.len()).ok_or(not_base64.clone())?;
+    let mut sealed = vec![0u8; len];
+    if !decode_base64url_into(sealed_chars, &mut sealed) {
+        return Err(not_base64);
+    }
+    Ok((id, nonce, sealed))
 }
 
 fn into_string(bytes: Vec<u8>) -> Result<String, Error> {
@@ -376,40 +439,47 @@ impl Cipher {
 
     /// Encrypts bytes under the primary key, bound to `context`.
     pub fn encrypt_bytes(&self, plaintext: &[u8], context: &Context<'_>) -> Result<String, Error> {
-        let sealed = self.seal(plaintext, context, 0)?;
-        let payload = sealed.as_slice();
-        let id = self.ring.primary;
-        let mut out = String::with_capacity(PREFIX.len() + 11 + payload.len().div_ceil(3) * 4);
-        out.push_str(PREFIX);
-        out.push_str(&id.to_string());
-        out.push(':');
-        URL_SAFE_NO_PAD.encode_string(payload, &mut out);
-        Ok(out)
+        let (id, sealed) = self.seal(&[], plaintext, context)?;
+        let mut digits = [0u8; 10];
+        let digits = decimal(id, &mut digits);
+        let mut out =
+            Vec::with_capacity(PREFIX.len() + digits.len() + 1 + base64url_len(sealed.len()));
+        out.extend_from_slice(PREFIX.as_bytes());
+        out.extend_from_slice(digits);
+        out.push(b':');
+        encode_base64url(&sealed, &mut out);
+        // ASCII by construction; the check is one fast pass.
+        String::from_utf8(out).map_err(|_| Error::Malformed {
+            what: "internal encoding error",
+        })
     }
 
-    /// `header (header_len zero bytes, filled by the caller) || nonce || ciphertext || tag`.
+    /// `header || nonce || ciphertext || tag` under the primary key, in one allocation of exact
+    /// size, and the primary key id. Nothing else is allocated when the AAD fits on the stack.
     fn seal(
         &self,
+        header: &[u8],
         plaintext: &[u8],
         context: &Context<'_>,
-        header_len: usize,
-    ) -> Result<Zeroizing<Vec<u8>>, Error> {
-        let entry = self.ring.primary_entry()?;
-        let id = self.ring.primary;
+    ) -> Result<(u32, Vec<u8>), Error> {
+        let (id, entry) = self.ring.primary_for_encryption()?;
         let nonce = random_nonce()?;
-        let mut buf = Zeroizing::new(Vec::with_capacity(
-            header_len + NONCE_LEN + plaintext.len() + TAG_LEN,
-        ));
-        buf.resize(header_len, 0);
-        buf.extend_from_slice(&nonce);
-        buf.extend_from_slice(plaintext);
-        entry.gcm.seal_in_place_from(
-            &nonce,
-            aad(id, context).as_slice(),
-            &mut buf,
-            header_len + NONCE_LEN,
-        )?;
-        Ok(buf)
+        let offset = header.len() + NONCE_LEN;
+        let sealed = with_aad(id, context, |aad| {
+            let mut buf = Vec::with_capacity(offset + plaintext.len() + TAG_LEN);
+            buf.extend_from_slice(header);
+            buf.extend_from_slice(&nonce);
+            buf.extend_from_slice(plaintext);
+            match entry.gcm.seal_in_place_from(&nonce, aad, &mut buf, offset) {
+                Ok(()) => Ok(buf),
+                Err(e) => {
+                    // Still the plaintext.
+                    buf.zeroize();
+                    Err(e)
+                }
+            }
+        })?;
+        Ok((id, sealed))
     }
 
     /// Binary v2 for BLOB/BYTEA columns: the same cryptographic object as the string form
@@ -421,11 +491,9 @@ impl Cipher {
         plaintext: &[u8],
         context: &Context<'_>,
     ) -> Result<Vec<u8>, Error> {
-        let mut sealed = self.seal(plaintext, context, BINARY_HEADER)?;
-        if let Some(head) = sealed.get_mut(..BINARY_HEADER) {
-            head.copy_from_slice(&binary_header(self.ring.primary));
-        }
-        Ok(core::mem::take(&mut *sealed))
+        let header = binary_header(self.ring.primary);
+        self.seal(&header, plaintext, context)
+            .map(|(_, sealed)| sealed)
     }
 
     /// Decrypts a value from [`Cipher::encrypt_to_binary`].
@@ -435,30 +503,24 @@ impl Cipher {
             .ok_or(Error::Malformed {
                 what: "binary value shorter than its header",
             })?;
-        let mut head_iter = head.iter().copied();
-        if head_iter.next() != Some(BINARY_MAGIC) {
+        let [magic, a, b, c, d] =
+            <[u8; BINARY_HEADER]>::try_from(head).map_err(|_| Error::Malformed {
+                what: "binary value shorter than its header",
+            })?;
+        if magic != BINARY_MAGIC {
             return Err(Error::UnknownFormat);
         }
-        let id_bytes: [u8; 4] =
-            head.get(1..)
-                .and_then(|b| b.try_into().ok())
-                .ok_or(Error::Malformed {
-                    what: "binary value shorter than its header",
-                })?;
-        let id = u32::from_be_bytes(id_bytes);
-        let (nonce, body) = rest.split_at_checked(NONCE_LEN).ok_or(Error::Malformed {
+        let id = u32::from_be_bytes([a, b, c, d]);
+        let too_short = Error::Malformed {
             what: "payload shorter than nonce and tag",
-        })?;
+        };
+        let (nonce, body) = rest.split_at_checked(NONCE_LEN).ok_or(too_short.clone())?;
         if body.len() < TAG_LEN {
-            return Err(Error::Malformed {
-                what: "payload shorter than nonce and tag",
-            });
+            return Err(too_short);
         }
-        let nonce = <[u8; NONCE_LEN]>::try_from(nonce).map_err(|_| Error::Malformed {
-            what: "payload shorter than nonce and tag",
-        })?;
+        let nonce = <[u8; NONCE_LEN]>::try_from(nonce).map_err(|_| too_short)?;
         let entry = self.ring.decryption_entry(id)?;
-        entry.gcm.open(&nonce, aad(id, context).as_slice(), body)
+        with_aad(id, context, |aad| entry.gcm.open(&nonce, aad, body))
     }
 
     /// Decrypts a value written for `context`. An unencrypted value is
@@ -479,14 +541,12 @@ impl Cipher {
         if !stored.starts_with("enc:") {
             return Err(Error::NotEncrypted);
         }
-        let mut parsed = parse(stored)?;
-        let entry = self.ring.decryption_entry(parsed.id)?;
-        entry.gcm.open_in_place(
-            &parsed.nonce,
-            aad(parsed.id, context).as_slice(),
-            &mut parsed.sealed,
-        )?;
-        Ok(parsed.sealed)
+        let (id, nonce, mut sealed) = parse(stored)?;
+        let entry = self.ring.decryption_entry(id)?;
+        with_aad(id, context, |aad| {
+            entry.gcm.open_in_place(&nonce, aad, &mut sealed)
+        })?;
+        Ok(sealed)
     }
 
     /// For columns that still hold some plaintext: an unencrypted value (no `enc:` prefix)
@@ -673,12 +733,20 @@ mod tests {
         assert_eq!(c.decrypt(&v, &ctx).unwrap(), "x");
         let other = "r".repeat(499);
         assert!(c.decrypt(&v, &Context::new("t", "c", &other)).is_err());
+        let aad_of = |ctx: &Context<'_>| with_aad(1, ctx, |aad| Ok(aad.to_vec())).unwrap();
+        assert!(aad_len(&ctx).unwrap() > AAD_STACK);
+        assert!(aad_len(&Context::NONE).unwrap() <= AAD_STACK);
+        // The heap and stack paths write the same layout.
+        let mut expected = b"rampart/enc/v2\0\0\0\0\x01".to_vec();
+        for part in ["t", "c", long.as_str()] {
+            expected.extend_from_slice(&(part.len() as u32).to_be_bytes());
+            expected.extend_from_slice(part.as_bytes());
+        }
+        assert_eq!(aad_of(&ctx), expected);
         assert_eq!(
-            aad(1, &ctx).as_slice(),
-            aad(1, &Context::new("t", "c", &long)).as_slice()
+            aad_of(&Context::NONE),
+            b"rampart/enc/v2\0\0\0\0\x01\0\0\0\0\0\0\0\0\0\0\0\0"
         );
-        assert!(matches!(aad(1, &ctx), Aad::Heap(_)));
-        assert!(matches!(aad(1, &Context::NONE), Aad::Stack(..)));
     }
 
     #[test]
