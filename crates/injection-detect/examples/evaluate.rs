@@ -6,30 +6,58 @@
 //! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S]
 //! ```
 //!
-//! "Flagged" means the verdict at the default thresholds is block; the warn-or-block rate is
-//! printed beside it. `--misses N` / `--fps N` print the first N missed attacks / flagged benign
-//! prompts (truncated) for error analysis; `--near S` prints every benign prompt that is not
-//! blocked but scores at least S (how close the benign files come to the threshold).
+//! **Flagged** means the verdict of [`Guard::scan`] at the default thresholds is not
+//! [`Action::Allow`] (warn or block): the host logs or stops the prompt. The same definition
+//! applies to attacks (detection rate) and benign prompts (false-positive rate); the block-only
+//! rate is printed beside it.
+//!
+//! **Splits.** Every file is split into a development part (rules are written looking only at
+//! its errors) and a held-out part (reported, never listed): deepset rows by their `orig_split`
+//! field (`train` = dev, `test` = held-out); every other file by row index (every 5th row,
+//! index % 5 == 4, is held out). `--misses N` / `--fps N` print the first N missed attacks /
+//! flagged benign prompts of the development split only; `--near S` prints development benign
+//! prompts that are allowed but score at least S.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::PathBuf;
 
 use injection_detect::{Action, Guard};
 
-#[derive(Default)]
+#[derive(Default, Clone, Copy)]
 struct Tally {
     rows: usize,
     block: usize,
-    warn_or_block: usize,
+    flagged: usize,
 }
 
 impl Tally {
-    fn pct(n: usize, d: usize) -> f64 {
-        if d == 0 {
-            0.0
-        } else {
-            100.0 * n as f64 / d as f64
+    fn add(&mut self, a: Action) {
+        self.rows += 1;
+        self.block += usize::from(a == Action::Block);
+        self.flagged += usize::from(a != Action::Allow);
+    }
+    fn merge(self, o: Self) -> Self {
+        Self {
+            rows: self.rows + o.rows,
+            block: self.block + o.block,
+            flagged: self.flagged + o.flagged,
         }
+    }
+}
+
+fn pct(n: usize, d: usize) -> f64 {
+    if d == 0 {
+        0.0
+    } else {
+        100.0 * n as f64 / d as f64
+    }
+}
+
+/// Whether row `index` of a file belongs to the held-out split.
+fn held_out(row: &serde_json::Value, index: usize) -> bool {
+    match row["orig_split"].as_str() {
+        Some(s) => s != "train",
+        None => index % 5 == 4,
     }
 }
 
@@ -61,66 +89,71 @@ fn main() {
         .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
         .collect();
     files.sort();
-    println!(
-        "{:<36} {:>9} {:>6} {:>9} {:>13}",
-        "file / label", "rows", "block", "block %", "warn+block %"
-    );
+    let mut report = Vec::new();
     let start = std::time::Instant::now();
     let mut scanned = 0usize;
     let mut bytes = 0usize;
     for path in files {
         let text = std::fs::read_to_string(&path).expect("read file");
-        let mut attack = Tally::default();
-        let mut benign = Tally::default();
+        // [attack, benign] x [dev, held-out]
+        let mut t = [[Tally::default(); 2]; 2];
         let (mut shown_m, mut shown_f) = (0, 0);
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let lines = text.lines().filter(|l| !l.trim().is_empty());
+        for (index, line) in lines.enumerate() {
             let row: serde_json::Value = serde_json::from_str(line).expect("json line");
             let prompt = row["text"].as_str().unwrap_or_default();
             let is_attack = row["label"].as_str() != Some("benign");
+            let held = held_out(&row, index);
             let v = guard.scan(prompt);
             scanned += 1;
             bytes += prompt.len();
-            let t = if is_attack { &mut attack } else { &mut benign };
-            t.rows += 1;
-            if v.action() == Action::Block {
-                t.block += 1;
-            }
-            if v.action() != Action::Allow {
-                t.warn_or_block += 1;
+            t[usize::from(!is_attack)][usize::from(held)].add(v.action());
+            if held {
+                continue;
             }
             let short: String = prompt
                 .chars()
                 .take(160)
                 .collect::<String>()
                 .replace('\n', " ");
-            if is_attack && v.action() != Action::Block && shown_m < misses {
+            let rules: Vec<_> = v.matches().iter().map(|m| m.rule()).collect();
+            if is_attack && v.action() == Action::Allow && shown_m < misses {
                 shown_m += 1;
-                let rules: Vec<_> = v.matches().iter().map(|m| m.rule()).collect();
                 println!("  MISS {:.2} {rules:?} {short}", v.score());
             }
-            if !is_attack && v.action() != Action::Block && v.score() >= near {
-                let rules: Vec<_> = v.matches().iter().map(|m| m.rule()).collect();
+            if !is_attack && v.action() == Action::Allow && v.score() >= near {
                 println!("  NEAR {:.2} {rules:?} {short}", v.score());
             }
-            if !is_attack && v.action() == Action::Block && shown_f < fps {
+            if !is_attack && v.action() != Action::Allow && shown_f < fps {
                 shown_f += 1;
-                let rules: Vec<_> = v.matches().iter().map(|m| m.rule()).collect();
-                println!("  FP {:.2} {rules:?} {short}", v.score());
-            }
-        }
-        let name = path.file_name().unwrap().to_string_lossy().into_owned();
-        for (label, t) in [("attacks", &attack), ("benign", &benign)] {
-            if t.rows > 0 {
                 println!(
-                    "{:<36} {:>9} {:>6} {:>8.1}% {:>12.1}%",
-                    format!("{name} / {label}"),
-                    t.rows,
-                    t.block,
-                    Tally::pct(t.block, t.rows),
-                    Tally::pct(t.warn_or_block, t.rows)
+                    "  FP {} {:.2} {rules:?} {short}",
+                    v.action().as_str(),
+                    v.score()
                 );
             }
         }
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        for (label, [dev, held]) in [("attacks", t[0]), ("benign", t[1])] {
+            if dev.rows + held.rows > 0 {
+                report.push((format!("{name} / {label}"), dev, held));
+            }
+        }
+    }
+    println!(
+        "{:<44} {:>14} {:>14} {:>14} {:>8}",
+        "file / label (flagged = warn or block)", "dev", "held-out", "all", "all block"
+    );
+    for (name, dev, held) in report {
+        let all = dev.merge(held);
+        let cell = |t: Tally| format!("{:.1}% of {}", pct(t.flagged, t.rows), t.rows);
+        println!(
+            "{name:<44} {:>14} {:>14} {:>14} {:>7.1}%",
+            cell(dev),
+            cell(held),
+            cell(all),
+            pct(all.block, all.rows)
+        );
     }
     let secs = start.elapsed().as_secs_f64();
     println!(

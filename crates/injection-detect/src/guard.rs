@@ -152,10 +152,11 @@ pub struct Policy {
 }
 
 impl Policy {
-    /// The default for the user's own turn: warn at 0.4 (one medium signal), block at 0.7 (one
-    /// strong signal, two medium ones, or one medium and three weak ones).
+    /// The default for the user's own turn: warn at 0.35 (one medium signal or two weak ones:
+    /// `1 - 0.8²` = 0.36), block at 0.7 (one strong signal, two medium ones, or one medium and
+    /// three weak ones).
     pub const TRUSTED: Self = Self {
-        warn: 0.4,
+        warn: 0.35,
         block: 0.7,
     };
     /// The default for untrusted content: warn at 0.2 (one weak signal), block at 0.5 (one
@@ -718,14 +719,48 @@ fn adjust(category: Category, severity: Severity, source: Source) -> Severity {
     }
 }
 
-/// Noisy-OR over the distinct rules (each rule counts once, at its highest severity).
+/// Weak rules that all say the same thing: the text sets up a role-play or a fiction. Ordinary
+/// role-play ("act as a dating coach in a date simulation, stay in your role") holds several of
+/// them, so together they count as one weak signal; a second, independent signal (restriction
+/// removal, harm vocabulary, an AI reference) is needed to warn.
+const FRAMING: &[&str] = &[
+    "role.act_as",
+    "role.from_now_on",
+    "jailbreak.fiction_frame",
+    "jailbreak.stay_in_role",
+];
+/// Weak rules that all say "the text talks about an AI" ("compare ChatGPT with another AI
+/// called Claude"): together one weak signal.
+const AI_MENTION: &[&str] = &["jailbreak.ai_reference", "jailbreak.another_ai_named"];
+/// Weak rules that mention an attack rather than perform it (the word "jailbreak", a quoted or
+/// reported "ignore previous instructions", "system prompt", "base64"): a developer asking about
+/// prompt injection uses several; together one weak signal.
+const ATTACK_MENTION: &[&str] = &[
+    "jailbreak.word",
+    "override.ignore_previous_mention",
+    "leak.system_prompt_mention",
+    "encoding.scheme_mention",
+];
+
+/// Noisy-OR over the distinct rules (each rule counts once, at its highest severity; the
+/// [`FRAMING`] rules count as one, and so do the [`AI_MENTION`] and the [`ATTACK_MENTION`]
+/// rules).
 fn score(matches: &[Match]) -> f32 {
     let mut best: Vec<(&str, f32)> = Vec::new();
     for m in matches {
         let w = m.severity.weight();
-        match best.iter_mut().find(|(r, _)| *r == m.rule) {
+        let key = if FRAMING.contains(&m.rule) {
+            "framing"
+        } else if AI_MENTION.contains(&m.rule) {
+            "ai_mention"
+        } else if ATTACK_MENTION.contains(&m.rule) {
+            "attack_mention"
+        } else {
+            m.rule
+        };
+        match best.iter_mut().find(|(r, _)| *r == key) {
             Some((_, b)) => *b = b.max(w),
-            None => best.push((m.rule, w)),
+            None => best.push((key, w)),
         }
     }
     let keep: f32 = best.iter().map(|(_, w)| 1.0 - w).product();

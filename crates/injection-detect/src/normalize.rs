@@ -168,6 +168,12 @@ pub(crate) fn plain(text: &str) -> View {
         flush_space(&mut view, &mut space);
         let obf = after_invisible;
         after_invisible = false;
+        // Regional-indicator symbols (flag emoji halves) spell letters: 🇭🇴🇼 is "how".
+        if ('\u{1F1E6}'..='\u{1F1FF}').contains(&c) {
+            let letter = char::from_u32(u32::from(c) - 0x1F1E6 + u32::from('a')).unwrap_or('a');
+            view.push(letter, span, true);
+            continue;
+        }
         unicode_normalization::char::decompose_compatible(c, |d| {
             if unicode_normalization::char::is_combining_mark(d) || is_invisible(d) {
                 return;
@@ -431,6 +437,15 @@ mod tests {
         assert_eq!(v.text, "ignore instrucoes file all strasse \"q\"");
         spans_ok(t, &v);
         assert!(v.any_obfuscated(0, 1), "fullwidth I is a compat form");
+    }
+
+    #[test]
+    fn regional_indicators_spell_letters() {
+        let t = "\u{1F1ED}\u{1F1F4}\u{1F1FC} \u{1F1F9}\u{1F1F4}";
+        let v = plain(t);
+        assert_eq!(v.text, "how to");
+        spans_ok(t, &v);
+        assert!(v.any_obfuscated(0, 3));
     }
 
     #[test]

@@ -1973,6 +1973,77 @@ pub(crate) static RULES: &[RuleDef] = &[
         &["prompt", "question", "request", "query"],
         r"[\[{<(](?:insert |put |enter |write |type )?(?:your |the |ur )?(?:prompt|question|request|query)(?: here)?[\]}>)]",
     ),
+    // ---- techniques added with the development / held-out split (see README "Quality") ----
+    rule(
+        "override.ignore_instructions_other",
+        SystemOverride,
+        High,
+        &[
+            "negeer",
+            "zaboravi",
+            "ignoriraj",
+            "ignorisi",
+            "zignoruj",
+            "zapomnij",
+            "ignoruj",
+        ],
+        r"\b(?:negeer|zaboravi|ignoriraj|ignorisi|zignoruj|zapomnij o|ignoruj) (?:(?:alle|sve|wszystkie|wszystkich|de|je|svoje|twoje|tvoje|moje|vorige|eerdere|prethodne|poprzednie|powyzsze|gornje|ranije) ){1,3}(?:instructies|instructie|regels|opdrachten|instrukcije|upute|naredbe|pravila|instrukcje|instrukcjach|polecenia|zasady|instrukcji)\b",
+    ),
+    rule(
+        "override.unremember",
+        SystemOverride,
+        Medium,
+        &["remember", "recall", "erinner"],
+        r"\b(?:do not|don't|dont|not to|never|not) (?:remember|recall) (?:anything|the things|things|what(?:ever)?)(?: that)? (?:you (?:remembered|knew|were told|learned|read)|(?:[a-z']+ ){0,6}before (?:i (?:said|told|say)|this (?:message|prompt|line)|now))|\bnicht an (?:die dinge|alles|das)(?: [a-z]+){0,2} (?:zu )?erinnern\b",
+    ),
+    rule(
+        "jailbreak.free_itself",
+        Jailbreak,
+        Medium,
+        &["free"],
+        r"\bfree(?:s|ing)? (?:itself|themselves) (?:from|of) (?:all |any |its |their |the )*(?:rules|restrictions|limitations|constraints|guidelines|filters|programming|shackles|confines)\b",
+    ),
+    rule(
+        "jailbreak.stay_in_mode",
+        Jailbreak,
+        Low,
+        &["mode"],
+        r"\b(?:stay|stays|staying|remain|remains|remaining) in (?:[a-z0-9]+ ){1,2}mode\b",
+    ),
+    rule(
+        "jailbreak.stay_in_role",
+        Jailbreak,
+        Low,
+        &["role", "character", "persona"],
+        r"\b(?:always |never )?(?:stay|stays|remain|remains) in (?:their|his|her|your|the) (?:roles?|characters?|personas?)\b|\bnever (?:leave|drop|abandon|fall out of) (?:the |your |their )?(?:roles?|characters?|personas?)\b",
+    ),
+    rule(
+        "leak.what_is_written_above",
+        PromptLeak,
+        Medium,
+        &["above", "before the"],
+        r"\bwhat (?:is|was|has been|stands) (?:written|said|stated) (?:above|before (?:this|that))(?: ?[?.!:\n]|$)|\b(?:\d+|two|three|first|last|previous) (?:sentences|lines|words) before (?:the|this) (?:text|prompt|message)\b",
+    ),
+    rule(
+        "override.despite_told",
+        SystemOverride,
+        Medium,
+        &[
+            "been told",
+            "were told",
+            "instructed",
+            "programmed",
+            "trained to",
+        ],
+        r"\b(?:despite|regardless of|no matter|contrary to|whatever) what (?:you(?:'ve| have)? been|you were|you are|you're) (?:told|instructed|programmed|trained to do)(?: before| earlier| so far)?,? (?:now |please |just )?(?:write|say|tell|give|print|output|answer|make|create|reveal|produce|generate|could you|can you|would you|will you)\b",
+    ),
+    rule(
+        "jailbreak.another_ai_named",
+        Jailbreak,
+        Low,
+        &["another", "second"],
+        r"\b(?:another|a second) (?:ai|a\.i\.|chatbot|bot|assistant|language model|model|persona|entity) (?:called|named)\b",
+    ),
 ];
 
 /// Second gates: for these rules at least one of the listed literals must occur in the view as
