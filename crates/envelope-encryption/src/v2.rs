@@ -40,7 +40,7 @@ use crate::{Context, Decrypted, Error};
 
 /// The prefix of every v2 value, up to the key id digits.
 pub const PREFIX: &str = "enc:v2:k";
-const AAD_LABEL: &[u8] = b"rampart/enc/v2\0";
+const AAD_LABEL: &[u8; 15] = b"rampart/enc/v2\0";
 
 /// The default per-key message limit: 2^32 encryptions. With random 96-bit nonces this keeps
 /// the probability of any nonce collision below 2^-32 (NIST SP 800-38D §8.3).
@@ -248,22 +248,29 @@ fn aad_len(context: &Context<'_>) -> Option<usize> {
 /// Writes the associated data into `out` (exactly [`aad_len`] bytes); `false` if it does not
 /// fit, which the callers rule out by sizing `out` first.
 fn fill_aad(out: &mut [u8], id: u32, context: &Context<'_>) -> bool {
-    let mut rest = out;
-    let mut put = |bytes: &[u8]| -> bool {
-        let Some((head, tail)) = core::mem::take(&mut rest).split_at_mut_checked(bytes.len())
-        else {
+    let Some((label, rest)) = out.split_first_chunk_mut::<{ AAD_LABEL.len() }>() else {
+        return false;
+    };
+    *label = *AAD_LABEL;
+    let Some((id_bytes, mut rest)) = rest.split_first_chunk_mut::<4>() else {
+        return false;
+    };
+    *id_bytes = id.to_be_bytes();
+    for part in [context.table, context.column, context.row] {
+        let Ok(len) = u32::try_from(part.len()) else {
             return false;
         };
-        head.copy_from_slice(bytes);
+        let Some((len_bytes, tail)) = rest.split_first_chunk_mut::<4>() else {
+            return false;
+        };
+        *len_bytes = len.to_be_bytes();
+        let Some((bytes, tail)) = tail.split_at_mut_checked(part.len()) else {
+            return false;
+        };
+        bytes.copy_from_slice(part.as_bytes());
         rest = tail;
-        true
-    };
-    let mut ok = put(AAD_LABEL) && put(&id.to_be_bytes());
-    for part in [context.table, context.column, context.row] {
-        let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
-        ok = ok && put(&len.to_be_bytes()) && put(part.as_bytes());
     }
-    ok && rest.is_empty()
+    rest.is_empty()
 }
 
 /// Runs `f` with the associated data binding key `id` and `context` (see the module docs),
