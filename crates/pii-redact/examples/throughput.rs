@@ -74,11 +74,18 @@ fn corpus(pii_share: u64, bytes: usize) -> String {
 }
 
 fn main() {
+    // Optional arguments (for profiling): `pii` or `clean` to run one corpus, then a run count.
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let only = args.first().map(String::as_str);
+    let runs: usize = args.get(1).and_then(|a| a.parse().ok()).unwrap_or(5);
     let r = pii_redact::Redactor::new();
     for (name, share) in [("log_15pct_pii", 15), ("log_clean", 0)] {
+        if only.is_some_and(|o| !name.contains(o)) {
+            continue;
+        }
         let text = corpus(share, 1 << 22);
         let mut best = f64::MAX;
-        for _ in 0..5 {
+        for _ in 0..runs {
             let t = Instant::now();
             let out = r.redact(&text);
             std::hint::black_box(out);

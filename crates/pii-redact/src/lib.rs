@@ -12,6 +12,7 @@ mod scan;
 mod stream;
 #[cfg(feature = "tracing")]
 mod tracing_writer;
+mod trigger;
 mod validate;
 
 pub use entity::{Entity, EntitySet};

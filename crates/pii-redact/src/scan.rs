@@ -8,6 +8,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 
 use crate::entity::EntitySet;
+use crate::trigger::Triggers;
 use crate::validate;
 
 /// Indices into `entity::BUILTIN`.
@@ -36,28 +37,6 @@ pub(crate) struct Raw {
     pub end: usize,
     pub conf: f32,
 }
-
-const T_DIGIT: u8 = 1;
-const T_AT: u8 = 2;
-const T_COLON: u8 = 3;
-const T_EQ: u8 = 4;
-const T_DASH: u8 = 5;
-
-// Evaluated at compile time: the indices are constants below 256.
-#[allow(clippy::indexing_slicing)]
-const TRIG: [u8; 256] = {
-    let mut t = [0u8; 256];
-    let mut c = b'0';
-    while c <= b'9' {
-        t[c as usize] = T_DIGIT;
-        c += 1;
-    }
-    t[b'@' as usize] = T_AT;
-    t[b':' as usize] = T_COLON;
-    t[b'=' as usize] = T_EQ;
-    t[b'-' as usize] = T_DASH;
-    t
-};
 
 /// Letter prefixes of known secrets, found by the automaton.
 const LITERALS: &[&str] = &[
@@ -91,9 +70,41 @@ const LITERALS: &[&str] = &[
     "BEARER ",
 ];
 
+const C_IDENT: u8 = 1;
+const C_ALPHA_US: u8 = 2;
+const C_HEX_COLON_DOT: u8 = 4;
+const C_HEX_COLON: u8 = 8;
+
+/// Byte classes, one load instead of a chain of comparisons per byte: `C_IDENT` for the
+/// identifier runs around a digit `[A-Za-z0-9._/-]`, `C_ALPHA_US` for `[A-Za-z_]` (bit 1, so
+/// `class >> 1 & 1` counts letters), `C_HEX_COLON_DOT` and `C_HEX_COLON` for IPv6 candidates.
+// Evaluated at compile time: the indices are constants below 256.
+#[allow(clippy::indexing_slicing)]
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0usize;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'/' | b'-') {
+            t[c] |= C_IDENT;
+        }
+        if b.is_ascii_alphabetic() || b == b'_' {
+            t[c] |= C_ALPHA_US;
+        }
+        if b.is_ascii_hexdigit() || b == b':' {
+            t[c] |= C_HEX_COLON | C_HEX_COLON_DOT;
+        }
+        if b == b'.' {
+            t[c] |= C_HEX_COLON_DOT;
+        }
+        c += 1;
+    }
+    t
+};
+
 #[inline(always)]
-fn trig(c: u8) -> u8 {
-    TRIG.get(usize::from(c)).copied().unwrap_or(0)
+fn class(c: u8) -> u8 {
+    CLASS.get(usize::from(c)).copied().unwrap_or(0)
 }
 
 fn is_word(c: u8) -> bool {
@@ -132,6 +143,7 @@ impl Scanner {
     }
 }
 
+#[derive(Clone, Copy, Default)]
 struct Group {
     start: usize,
     end: usize,
@@ -193,6 +205,10 @@ impl Cx<'_, '_> {
 
     /// Length of an invisible character ending just before `i`, else 0.
     fn invis_before(&self, i: usize) -> usize {
+        // Every invisible ends in a continuation byte.
+        if self.at(i.wrapping_sub(1)) < 0x80 {
+            return 0;
+        }
         if i >= 3 && self.invis(i - 3) == 3 {
             3
         } else if i >= 2 && self.invis(i - 2) == 2 {
@@ -208,6 +224,7 @@ impl Cx<'_, '_> {
 
     fn run(&mut self, ac: Option<&AhoCorasick>) {
         let n = self.b.len();
+        let mut triggers = Triggers::default();
         let mut i = 0usize;
         let mut lit: Option<usize> = None;
         let mut lit_from = 0usize;
@@ -222,32 +239,30 @@ impl Cx<'_, '_> {
                     lit_done = true;
                 }
             }
-            let limit = lit.filter(|&p| p >= i).unwrap_or(n);
-            let skip = self
-                .b
-                .get(i..limit)
-                .and_then(|s| s.iter().position(|&c| trig(c) != 0));
-            match skip {
-                Some(r) => i += r,
-                None => i = limit,
-            }
-            if i >= n {
-                break;
-            }
-            if lit == Some(i) {
+            let l = lit.filter(|&p| p >= i).unwrap_or(n);
+            let t = triggers.next(self.b, i);
+            if l <= t {
+                if l >= n {
+                    break;
+                }
                 lit = None;
-                lit_from = i + 1;
-                let next = self.on_literal(i).unwrap_or(i + 1);
-                i = next.max(i + 1);
+                lit_from = l + 1;
+                let next = self.on_literal(l).unwrap_or(l + 1);
+                i = next.max(l + 1);
                 continue;
             }
-            let next = match trig(self.at(i)) {
-                T_DIGIT => self.on_digit(i),
-                T_AT => self.on_at(i),
-                T_COLON => self.on_colon(i),
-                T_EQ => self.key_value(i).unwrap_or(i + 1),
-                T_DASH => self.on_dash(i),
-                _ => i + 1,
+            i = t;
+            let c = self.at(i);
+            let next = if c.is_ascii_digit() {
+                self.on_digit(i)
+            } else {
+                match c {
+                    b'@' => self.on_at(i),
+                    b':' => self.on_colon(i),
+                    b'=' => self.key_value(i).unwrap_or(i + 1),
+                    b'-' => self.on_dash(i),
+                    _ => i + 1,
+                }
             };
             i = next.max(i + 1);
         }
@@ -594,11 +609,7 @@ impl Cx<'_, '_> {
     }
 
     fn ipv6(&mut self, i: usize) -> usize {
-        let cls = |c: u8| c.is_ascii_hexdigit() || c == b':' || c == b'.';
-        let mut s = i;
-        while s > self.floor && i - s < 45 && cls(self.at(s - 1)) {
-            s -= 1;
-        }
+        let cls = |c: u8| class(c) & C_HEX_COLON_DOT != 0;
         let mut e = i;
         while e - i < 45 && cls(self.at(e)) {
             e += 1;
@@ -609,12 +620,18 @@ impl Cx<'_, '_> {
         // On failure, skip the hex-and-colon run (a time such as 09:12:33 is looked at once) but
         // not a dotted tail, whose digits the number scanners still need.
         let mut run_end = i + 1;
-        while run_end < e && (self.at(run_end).is_ascii_hexdigit() || self.at(run_end) == b':') {
+        while run_end < e && class(self.at(run_end)) & C_HEX_COLON != 0 {
             run_end += 1;
         }
-        if s > 0 && (is_word(self.at(s - 1)) || cls(self.at(s - 1)) || self.at(s - 1) == b']')
-            || is_word(self.at(e))
-        {
+        // Glued to a word on the right (`09:12:33.123Z`): decided before looking left.
+        if is_word(self.at(e)) {
+            return run_end;
+        }
+        let mut s = i;
+        while s > self.floor && i - s < 45 && cls(self.at(s - 1)) {
+            s -= 1;
+        }
+        if s > 0 && (is_word(self.at(s - 1)) || cls(self.at(s - 1)) || self.at(s - 1) == b']') {
             return run_end;
         }
         let Some(cand) = self.b.get(s..e) else {
@@ -640,7 +657,9 @@ impl Cx<'_, '_> {
         run_end
     }
 
-    /// `key: value` / `key=value` with a sensitive key; the delimiter is at `i`.
+    /// `key: value` / `key=value` with a sensitive key; the delimiter is at `i`. The cheap
+    /// test (the key's last three letters) is inlined at every `=` and `:`; the rest is not.
+    #[inline(always)]
     fn key_value(&mut self, i: usize) -> Option<usize> {
         let mut ke = i;
         while ke > 0 && self.at(ke - 1) == b' ' && i - ke < 2 {
@@ -649,9 +668,15 @@ impl Cx<'_, '_> {
         if matches!(self.at(ke.wrapping_sub(1)), b'"' | b'\'') {
             ke -= 1;
         }
-        if ke == 0 || !self.at(ke - 1).is_ascii_alphabetic() {
+        if ke < 3 || !sensitive_tail([self.at(ke - 3), self.at(ke - 2), self.at(ke - 1)]) {
             return None;
         }
+        self.key_value_at(i, ke)
+    }
+
+    /// [`Self::key_value`] once the key (ending at `ke`) may be sensitive.
+    #[inline(never)]
+    fn key_value_at(&mut self, i: usize, ke: usize) -> Option<usize> {
         let mut ks = ke;
         while ks > 0
             && ke - ks < 64
@@ -736,43 +761,55 @@ impl Cx<'_, '_> {
 
     // ---------------------------------------------------------------- digits
 
-    /// The run of identifier characters `[A-Za-z0-9._/-]` (and invisibles) around `i`.
-    fn trun(&self, i: usize) -> (usize, usize, bool) {
-        let cls = |c: u8| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'/' | b'-');
-        let mut alpha = false;
+    /// The run of identifier characters `[A-Za-z0-9._/-]` (and invisibles) around `i`, without
+    /// leading or trailing `.`, `/`, `-`, and how many of its bytes are `[A-Za-z_]`
+    /// (`usize::MAX` when the run is too long to look back over: treated as a word).
+    fn trun(&self, i: usize) -> (usize, usize, usize) {
+        let mut alphas = 0usize;
         let mut s = i;
         let mut steps = 0;
-        loop {
-            if s > self.floor && cls(self.at(s - 1)) {
-                s -= 1;
-                let c = self.at(s);
-                alpha |= c.is_ascii_alphabetic() || c == b'_';
-            } else {
-                let l = self.invis_before(s);
-                if l == 0 {
+        'back: loop {
+            // Plain ASCII identifier bytes (never below `floor`), then at most one invisible.
+            while s > self.floor {
+                let k = class(self.at(s - 1));
+                if k & C_IDENT == 0 {
                     break;
                 }
-                s -= l;
+                s -= 1;
+                alphas += usize::from((k >> 1) & 1);
+                steps += 1;
+                if steps > 256 {
+                    alphas = usize::MAX;
+                    break 'back;
+                }
             }
+            let l = self.invis_before(s);
+            if l == 0 {
+                break;
+            }
+            s -= l;
             steps += 1;
             if steps > 256 {
-                alpha = true;
+                alphas = usize::MAX;
                 break;
             }
         }
         let mut e = i;
         loop {
-            let c = self.at(e);
-            if cls(c) {
-                alpha |= c.is_ascii_alphabetic() || c == b'_';
-                e += 1;
-            } else {
-                let l = self.invis(e);
-                if l == 0 {
+            // One table load per plain ASCII byte; invisibles only at the edge of that run.
+            while let Some(&c) = self.b.get(e) {
+                let k = class(c);
+                if k & C_IDENT == 0 {
                     break;
                 }
-                e += l;
+                alphas = alphas.saturating_add(usize::from((k >> 1) & 1));
+                e += 1;
             }
+            let l = self.invis(e);
+            if l == 0 {
+                break;
+            }
+            e += l;
         }
         while s < e && matches!(self.at(s), b'.' | b'/' | b'-') {
             s += 1;
@@ -780,19 +817,15 @@ impl Cx<'_, '_> {
         while e > s && matches!(self.at(e - 1), b'.' | b'/' | b'-') {
             e -= 1;
         }
-        (s, e, alpha)
+        (s, e, alphas)
     }
 
     fn on_digit(&mut self, i: usize) -> usize {
-        let (ts, te, alpha) = self.trun(i);
-        if alpha {
-            // A phone extension ("…3560x4587") is the one letter a number may carry.
+        let (ts, te, alphas) = self.trun(i);
+        if alphas > 0 {
             let tok = self.b.get(ts..te).unwrap_or_default();
-            let xs = tok
-                .iter()
-                .filter(|c| c.is_ascii_alphabetic() || **c == b'_')
-                .count();
-            let ext = xs == 1
+            // A phone extension ("…3560x4587") is the one letter a number may carry.
+            let ext = alphas == 1
                 && tok.iter().position(|&c| c == b'x').is_some_and(|x| {
                     x > 0
                         && tok.get(x - 1).is_some_and(u8::is_ascii_digit)
@@ -800,17 +833,18 @@ impl Cx<'_, '_> {
                             .get(x + 1..)
                             .is_some_and(|r| !r.is_empty() && r.iter().all(u8::is_ascii_digit))
                 });
-            // A label glued with a dash ("…1693-Office") ends the number.
-            let label = tok
-                .iter()
-                .position(u8::is_ascii_alphabetic)
-                .is_some_and(|a| {
-                    a > 0
-                        && tok.get(a - 1) == Some(&b'-')
-                        && tok
-                            .get(a..)
-                            .is_some_and(|r| r.iter().all(u8::is_ascii_alphabetic))
-                });
+            // A label glued with a dash ("…1693-Office") ends the number (it ends in a letter).
+            let label = tok.last().is_some_and(u8::is_ascii_alphabetic)
+                && tok
+                    .iter()
+                    .position(u8::is_ascii_alphabetic)
+                    .is_some_and(|a| {
+                        a > 0
+                            && tok.get(a - 1) == Some(&b'-')
+                            && tok
+                                .get(a..)
+                                .is_some_and(|r| r.iter().all(u8::is_ascii_alphabetic))
+                    });
             if !ext && !label {
                 if let Some(e) = self.iban(ts) {
                     return e;
@@ -927,9 +961,12 @@ impl Cx<'_, '_> {
             paren = false;
             s = ts;
         }
+        if let Some(end) = self.lone_short_group(ts) {
+            return end;
+        }
         let mut digits = [0u8; 64];
         let mut nd = 0usize;
-        let mut groups: Vec<Group> = Vec::with_capacity(8);
+        let mut groups = Groups::default();
         let mut p = ts;
         let mut sep = 0u8;
         let mut space = false;
@@ -962,7 +999,7 @@ impl Cx<'_, '_> {
                 }
                 break;
             }
-            groups.push(Group {
+            let stored = groups.push(Group {
                 start: gs,
                 end: p,
                 nd: nd - off,
@@ -970,47 +1007,12 @@ impl Cx<'_, '_> {
                 sep,
                 space,
             });
-            if groups.len() >= 24 || nd > 56 {
+            if !stored || groups.len() >= MAX_GROUPS || nd > 56 {
                 break;
             }
-            // Separator: up to three of ' ', '-', '.', '/', '(', ')' (and invisibles).
-            let q = p;
-            let mut kind = 0u8;
-            let mut len = 0;
-            let mut has_space = false;
-            let mut r = q;
-            while len < 3 {
-                let c = self.at(r);
-                // ". " ends a sentence, not a number.
-                if c == b'.' && self.at(r + 1) == b' ' {
-                    len = 0;
-                    break;
-                }
-                if matches!(c, b' ' | b'-' | b'.' | b'/' | b'(' | b')') {
-                    // At most one of '-', '.', '/' between two groups.
-                    if matches!(c, b'-' | b'.' | b'/') && matches!(kind, b'-' | b'.' | b'/') {
-                        len = 0;
-                        break;
-                    }
-                    has_space |= c == b' ';
-                    kind = match (kind, c) {
-                        (b'(', _) | (_, b'(' | b')') => b'(',
-                        (b'-', _) | (_, b'-') => b'-',
-                        (b'.', _) | (_, b'.') => b'.',
-                        (b'/', _) | (_, b'/') => b'/',
-                        _ => b' ',
-                    };
-                    len += 1;
-                    r += 1;
-                } else if self.invis(r) > 0 {
-                    r += self.invis(r);
-                } else {
-                    break;
-                }
-            }
-            if len == 0 || !self.at(r).is_ascii_digit() {
+            let Some((r, kind, has_space)) = self.separator(p) else {
                 break;
-            }
+            };
             sep = kind;
             space = has_space;
             p = r;
@@ -1087,6 +1089,85 @@ impl Cx<'_, '_> {
             }
         }
         seq_end
+    }
+
+    /// The separator after a digit group ending at `q`: up to three of ' ', '-', '.', '/',
+    /// '(', ')' (and invisibles), followed by a digit. Returns where the next group starts,
+    /// the separator kind and whether it holds a space.
+    fn separator(&self, q: usize) -> Option<(usize, u8, bool)> {
+        let mut kind = 0u8;
+        let mut len = 0;
+        let mut has_space = false;
+        let mut r = q;
+        while len < 3 {
+            let c = self.at(r);
+            // ". " ends a sentence, not a number.
+            if c == b'.' && self.at(r + 1) == b' ' {
+                return None;
+            }
+            if matches!(c, b' ' | b'-' | b'.' | b'/' | b'(' | b')') {
+                // At most one of '-', '.', '/' between two groups.
+                if matches!(c, b'-' | b'.' | b'/') && matches!(kind, b'-' | b'.' | b'/') {
+                    return None;
+                }
+                has_space |= c == b' ';
+                kind = match (kind, c) {
+                    (b'(', _) | (_, b'(' | b')') => b'(',
+                    (b'-', _) | (_, b'-') => b'-',
+                    (b'.', _) | (_, b'.') => b'.',
+                    (b'/', _) | (_, b'/') => b'/',
+                    _ => b' ',
+                };
+                len += 1;
+                r += 1;
+            } else if self.invis(r) > 0 {
+                r += self.invis(r);
+            } else {
+                break;
+            }
+        }
+        if len == 0 || !self.at(r).is_ascii_digit() {
+            return None;
+        }
+        Some((r, kind, has_space))
+    }
+
+    /// Fast path of [`Self::numeric`]: a lone group of fewer than seven plain digits (no
+    /// invisible inside, no second group after a separator, no `x123` extension) cannot be
+    /// any value. Returns where the scan resumes, as `numeric` would, or `None` to take the
+    /// full path. Most numbers in logs (`status=200`, `latency_ms=87`, `:33`) end here.
+    fn lone_short_group(&self, ts: usize) -> Option<usize> {
+        let mut p = ts;
+        while self.at(p).is_ascii_digit() {
+            p += 1;
+        }
+        if p == ts || p - ts >= 7 {
+            return None;
+        }
+        let c = self.at(p);
+        // The commonest ends of a log number: a space then a word, a quote, a comma, a line end.
+        if (c == b' ' && self.at(p + 1).is_ascii_alphabetic())
+            || matches!(
+                c,
+                b'"' | b'\'' | b',' | b';' | b'\n' | b'\r' | b'\t' | b']' | b'}' | 0
+            )
+        {
+            return Some(p);
+        }
+        if self.invis(p) > 0 {
+            return None;
+        }
+        if is_word(c) {
+            return if c == b'x' && self.at(p + 1).is_ascii_digit() {
+                None
+            } else {
+                Some(p)
+            };
+        }
+        if self.separator(p).is_some() {
+            return None;
+        }
+        Some(p)
     }
 
     fn span_of(&self, seq: &Seq, g0: usize, j: usize) -> Option<(usize, usize)> {
@@ -1468,8 +1549,43 @@ struct Context {
     ssn: bool,
 }
 
+/// Most digit groups read in one number (a fixed buffer: no allocation per candidate).
+const MAX_GROUPS: usize = 24;
+
+/// The digit groups of one number, on the stack.
+#[derive(Default)]
+struct Groups {
+    items: [Group; MAX_GROUPS],
+    len: usize,
+}
+
+impl Groups {
+    /// Appends `g`; false (and nothing stored) when full.
+    fn push(&mut self, g: Group) -> bool {
+        match self.items.get_mut(self.len) {
+            Some(slot) => {
+                *slot = g;
+                self.len += 1;
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn pop(&mut self) {
+        self.len = self.len.saturating_sub(1);
+    }
+}
+
+impl std::ops::Deref for Groups {
+    type Target = [Group];
+    fn deref(&self) -> &[Group] {
+        self.items.get(..self.len).unwrap_or_default()
+    }
+}
+
 struct Seq {
-    groups: Vec<Group>,
+    groups: Groups,
     digits: [u8; 64],
     plus: bool,
     paren: bool,
@@ -1561,28 +1677,7 @@ pub(crate) fn sensitive_key(key: &[u8]) -> Option<u8> {
     }
     // Cheap filter on the last three letters before anything else.
     let t = key.get(key.len() - 3..)?;
-    let tail = [
-        t.first()?.to_ascii_lowercase(),
-        t.get(1)?.to_ascii_lowercase(),
-        t.get(2)?.to_ascii_lowercase(),
-    ];
-    if !matches!(
-        &tail,
-        b"ord"
-            | b"swd"
-            | b"pwd"
-            | b"ass"
-            | b"ase"
-            | b"nha"
-            | b"ret"
-            | b"ken"
-            | b"key"
-            | b"als"
-            | b"ial"
-            | b"ion"
-            | b"uth"
-            | b"kie"
-    ) {
+    if !sensitive_tail([*t.first()?, *t.get(1)?, *t.get(2)?]) {
         return None;
     }
     let mut lower = [0u8; 64];
@@ -1635,6 +1730,35 @@ pub(crate) fn sensitive_key(key: &[u8]) -> Option<u8> {
         }
     }
     None
+}
+
+/// Whether three bytes can end a sensitive key (the last three letters of a word of
+/// [`sensitive_key`], any case). Checked at every `=` and `:` before the key is read, so a
+/// `status=200` costs a few instructions.
+fn sensitive_tail(t: [u8; 3]) -> bool {
+    const fn w(t: &[u8; 3]) -> u32 {
+        u32::from_le_bytes([t[0], t[1], t[2], 0])
+    }
+    const TAILS: [u32; 14] = [
+        w(b"ord"),
+        w(b"swd"),
+        w(b"pwd"),
+        w(b"ass"),
+        w(b"ase"),
+        w(b"nha"),
+        w(b"ret"),
+        w(b"ken"),
+        w(b"key"),
+        w(b"als"),
+        w(b"ial"),
+        w(b"ion"),
+        w(b"uth"),
+        w(b"kie"),
+    ];
+    // `| 0x20` lower-cases ASCII letters and never turns any other byte into a lower-case
+    // letter, so comparing with lower-case tails is a case-insensitive match on letters only.
+    let x = w(&t) | 0x0020_2020;
+    TAILS.contains(&x)
 }
 
 /// Our own placeholders and obvious non-values are not re-redacted.
