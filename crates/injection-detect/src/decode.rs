@@ -76,11 +76,11 @@ fn is_morse(c: u8) -> bool {
 fn morse_runs(text: &str, min_len: usize, out: &mut Vec<Candidate>) {
     let b = text.as_bytes();
     let mut i = 0;
-    while i < b.len() {
-        if !b.get(i).is_some_and(|&c| c == b'.' || c == b'-') {
-            i += 1;
-            continue;
-        }
+    while let Some(skip) = b
+        .get(i..)
+        .and_then(|rest| memchr::memchr2(b'.', b'-', rest))
+    {
+        i += skip;
         let start = i;
         while b.get(i).is_some_and(|&c| is_morse(c)) {
             i += 1;
@@ -185,23 +185,12 @@ fn decode_morse(raw: &[u8]) -> Option<Vec<u8>> {
 /// Whitespace-delimited tokens that look base64, hex, `\xHH` or URL-encoded.
 fn encoded_tokens(text: &str, min_len: usize, out: &mut Vec<Candidate>) {
     let b = text.as_bytes();
-    let mut i = 0;
-    while i < b.len() {
-        let Some(&c) = b.get(i) else { break };
-        if c.is_ascii_whitespace() || !c.is_ascii_graphic() {
-            i += 1;
-            continue;
-        }
-        // A whitespace-delimited ASCII token.
-        let start = i;
-        while b
-            .get(i)
-            .is_some_and(|c| c.is_ascii_graphic() && !c.is_ascii_whitespace())
-        {
-            i += 1;
-        }
-        let end = i;
-        let tok = b.get(start..end).unwrap_or_default();
+    let mut next = 0;
+    // Tokens: maximal runs of printable ASCII other than space (`split` is a tight loop).
+    for tok in b.split(|c| !c.is_ascii_graphic()) {
+        let start = next;
+        let end = start + tok.len();
+        next = end + 1;
         if tok.len() < min_len.min(12) {
             continue;
         }

@@ -31,12 +31,6 @@ impl View {
         }
     }
 
-    fn push_ascii(&mut self, b: u8, span: (usize, usize), obfuscated: bool) {
-        self.text.push(char::from(b));
-        self.spans.push(span);
-        self.obfuscated.push(obfuscated);
-    }
-
     fn push(&mut self, c: char, span: (usize, usize), obfuscated: bool) {
         self.text.push(c);
         for _ in 0..c.len_utf8() {
@@ -134,21 +128,42 @@ pub(crate) fn plain(text: &str) -> View {
     // A pending whitespace run: its original range and whether it held a newline.
     let mut space: Option<(usize, usize, bool)> = None;
     let mut after_invisible = false;
-    for (i, c) in text.char_indices() {
-        let span = (i, i + c.len_utf8());
-        if c.is_ascii() {
-            if c.is_ascii_whitespace() {
-                extend_space(&mut space, span, c == '\n' || c == '\r');
+    let bytes = text.as_bytes();
+    // ASCII bytes go to a byte buffer (no per-character UTF-8 encoding); it is moved into
+    // the view's string before any non-ASCII character and at the end.
+    let mut ascii: Vec<u8> = Vec::with_capacity(text.len() + 8);
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b.is_ascii() {
+            if matches!(b, b' ' | b'\n' | b'\t' | b'\r' | b'\x0C') {
+                match &mut space {
+                    Some((_, end, nl)) => {
+                        *end = i + 1;
+                        *nl |= b == b'\n' || b == b'\r';
+                    }
+                    None => space = Some((i, i + 1, b == b'\n' || b == b'\r')),
+                }
+                i += 1;
                 continue;
             }
-            if space.is_some() {
-                flush_space(&mut view, &mut space);
+            if let Some((start, end, nl)) = space.take() {
+                ascii.push(if nl { b'\n' } else { b' ' });
+                view.spans.push((start, end));
+                view.obfuscated.push(false);
             }
-            let b = text.as_bytes().get(i).copied().unwrap_or_default();
-            view.push_ascii(b.to_ascii_lowercase(), (i, i + 1), after_invisible);
+            ascii.push(b.to_ascii_lowercase());
+            view.spans.push((i, i + 1));
+            view.obfuscated.push(after_invisible);
             after_invisible = false;
+            i += 1;
             continue;
         }
+        flush_ascii(&mut view, &mut ascii);
+        let Some(c) = text.get(i..).and_then(|t| t.chars().next()) else {
+            break;
+        };
+        let span = (i, i + c.len_utf8());
+        i = span.1;
         if is_invisible(c) {
             after_invisible = true;
             // The character before the invisible one is marked too.
@@ -174,32 +189,75 @@ pub(crate) fn plain(text: &str) -> View {
             view.push(letter, span, true);
             continue;
         }
-        unicode_normalization::char::decompose_compatible(c, |d| {
-            if unicode_normalization::char::is_combining_mark(d) || is_invisible(d) {
-                return;
-            }
-            for l in d.to_lowercase() {
-                if unicode_normalization::char::is_combining_mark(l) {
-                    continue;
-                }
-                if l == 'ß' {
-                    view.push('s', span, obf);
-                    view.push('s', span, obf);
-                } else if let Some(f) = confusable(l) {
-                    // A folded look-alike counts as obfuscation only when it became a letter.
-                    view.push(f, span, obf || f.is_ascii_alphabetic());
-                } else if l.is_whitespace() {
-                    view.push(' ', span, obf);
-                } else {
-                    // A compatibility form (fullwidth, mathematical, circled) of an ASCII letter.
-                    let compat = l.is_ascii_alphanumeric() && c != l;
-                    view.push(l, span, obf || compat);
+        // Latin-1 and Latin Extended letters (accented words in every supported language)
+        // come from a table filled once by the general path below, so they fold identically.
+        let cached = u32::from(c)
+            .checked_sub(0x80)
+            .and_then(|k| FOLDED_LATIN.get(k as usize));
+        match cached {
+            Some(folded) => {
+                for &(f, compat) in folded {
+                    view.push(f, span, obf || compat);
                 }
             }
-        });
+            None => fold_char(c, &mut |f, compat| view.push(f, span, obf || compat)),
+        }
     }
+    flush_ascii(&mut view, &mut ascii);
     flush_space(&mut view, &mut space);
     view
+}
+
+/// Moves buffered ASCII bytes into the view's text (their spans are already in place).
+fn flush_ascii(view: &mut View, ascii: &mut Vec<u8>) {
+    if !ascii.is_empty() {
+        // Only ASCII bytes are buffered, so this never fails.
+        view.text
+            .push_str(std::str::from_utf8(ascii).unwrap_or_default());
+        ascii.clear();
+    }
+}
+
+/// The folded form of every character from U+0080 to U+024F (see [`fold_char`]).
+static FOLDED_LATIN: std::sync::LazyLock<Vec<Vec<(char, bool)>>> = std::sync::LazyLock::new(|| {
+    (0x80u32..0x250)
+        .map(|u| {
+            let mut out = Vec::new();
+            if let Some(c) = char::from_u32(u) {
+                fold_char(c, &mut |f, compat| out.push((f, compat)));
+            }
+            out
+        })
+        .collect()
+});
+
+/// Folds one non-ASCII, non-invisible, non-whitespace character: NFKD without combining
+/// marks, lower case, `ß` as `ss`, confusables. `emit` gets each resulting character and
+/// whether it is an obfuscated form (a look-alike that became a letter, or a compatibility
+/// form of an ASCII letter or digit).
+fn fold_char(c: char, emit: &mut dyn FnMut(char, bool)) {
+    unicode_normalization::char::decompose_compatible(c, |d| {
+        if unicode_normalization::char::is_combining_mark(d) || is_invisible(d) {
+            return;
+        }
+        for l in d.to_lowercase() {
+            if unicode_normalization::char::is_combining_mark(l) {
+                continue;
+            }
+            if l == 'ß' {
+                emit('s', false);
+                emit('s', false);
+            } else if let Some(f) = confusable(l) {
+                // A folded look-alike counts as obfuscation only when it became a letter.
+                emit(f, f.is_ascii_alphabetic());
+            } else if l.is_whitespace() {
+                emit(' ', false);
+            } else {
+                // A compatibility form (fullwidth, mathematical, circled) of an ASCII letter.
+                emit(l, l.is_ascii_alphanumeric() && c != l);
+            }
+        }
+    });
 }
 
 fn extend_space(space: &mut Option<(usize, usize, bool)>, span: (usize, usize), nl: bool) {
@@ -243,6 +301,9 @@ fn leet(b: u8) -> Option<u8> {
 /// The de-obfuscated view: spaced letters re-joined, then leetspeak folded. `None` when it would
 /// equal the plain view.
 pub(crate) fn deobfuscate(plain: &View) -> Option<View> {
+    if !maybe_obfuscated(plain.text.as_bytes()) {
+        return None;
+    }
     let joined = join_spaced(plain);
     let base = joined.as_ref().unwrap_or(plain);
     let folded = fold_leet(base);
@@ -251,6 +312,98 @@ pub(crate) fn deobfuscate(plain: &View) -> Option<View> {
         (Some(j), None) => Some(j),
         (None, None) => None,
     }
+}
+
+const ALNUM: u8 = 1;
+const ALPHA: u8 = 2;
+const LEET: u8 = 4;
+const WORD: u8 = 8;
+const SEP: u8 = 16;
+
+/// Byte classes for the fast checks of [`maybe_obfuscated`].
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        let mut k = 0;
+        if c.is_ascii_alphanumeric() {
+            k |= ALNUM | WORD;
+        }
+        if c.is_ascii_alphabetic() {
+            k |= ALPHA;
+        }
+        if matches!(
+            c,
+            b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'9' | b'@' | b'$'
+        ) {
+            k |= LEET;
+        }
+        if c == b'@' || c == b'$' {
+            k |= WORD;
+        }
+        if matches!(
+            c,
+            b' ' | b'.' | b'-' | b'_' | b'*' | b'/' | b'|' | b'+' | b'~'
+        ) {
+            k |= SEP;
+        }
+        t[i] = k;
+        i += 1;
+    }
+    t
+};
+
+fn class(c: u8) -> u8 {
+    CLASS.get(usize::from(c)).copied().unwrap_or(0)
+}
+
+/// A necessary condition for [`join_spaced`] or [`fold_leet`] to change anything, in one cheap
+/// pass each: a chain of three single alphanumerics separated by one separator, or a word
+/// (alphanumerics, `@`, `$`) with at least two letters and a leet character. Ordinary text
+/// fails both, and skips the allocations of the full passes.
+fn maybe_obfuscated(b: &[u8]) -> bool {
+    let (mut letters, mut leet) = (0u32, false);
+    for &c in b {
+        let k = class(c);
+        if k & WORD != 0 {
+            letters += u32::from(k & ALPHA != 0);
+            leet |= k & LEET != 0;
+        } else {
+            if letters >= 2 && leet {
+                return true;
+            }
+            letters = 0;
+            leet = false;
+        }
+    }
+    if letters >= 2 && leet {
+        return true;
+    }
+    let (mut i, mut chain) = (0, 0u32);
+    while let Some(&c) = b.get(i) {
+        if class(c) & ALNUM == 0 {
+            chain = 0;
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while b.get(i).is_some_and(|&c| class(c) & ALNUM != 0) {
+            i += 1;
+        }
+        if i - start == 1 {
+            chain += 1;
+            if chain >= 3 {
+                return true;
+            }
+            if b.get(i).is_some_and(|&c| class(c) & SEP != 0) {
+                i += 1;
+                continue;
+            }
+        }
+        chain = 0;
+    }
+    false
 }
 
 /// Re-joins runs of at least three single alphanumeric characters separated by one separator
@@ -437,6 +590,29 @@ mod tests {
         assert_eq!(v.text, "ignore instrucoes file all strasse \"q\"");
         spans_ok(t, &v);
         assert!(v.any_obfuscated(0, 1), "fullwidth I is a compat form");
+    }
+
+    #[test]
+    fn fast_paths_match_the_general_path() {
+        for u in 0x80u32..0x250 {
+            let Some(c) = char::from_u32(u) else { continue };
+            let mut slow = Vec::new();
+            fold_char(c, &mut |f, o| slow.push((f, o)));
+            assert_eq!(FOLDED_LATIN[(u - 0x80) as usize], slow, "{c:?}");
+        }
+        // The cheap pre-check never hides a change of the full passes.
+        for t in [
+            "a b c", "x.y.z", "1gn0re", "h3llo", "a-b-c d", "p@$$word", "1 g n 0",
+        ] {
+            let v = plain(t);
+            assert!(maybe_obfuscated(v.text.as_bytes()), "{t}");
+            assert!(join_spaced(&v).is_some() || fold_leet(&v).is_some(), "{t}");
+        }
+        for t in ["v1.2 in 2024", "ab cd ef", "a bc d", "e-mail 42"] {
+            let v = plain(t);
+            assert!(!maybe_obfuscated(v.text.as_bytes()), "{t}");
+            assert!(join_spaced(&v).is_none() && fold_leet(&v).is_none(), "{t}");
+        }
     }
 
     #[test]
