@@ -136,6 +136,7 @@ impl AppState {
 pub fn router(state: Shared) -> Result<Router, StartError> {
     let cors = crate::http::cors(&state.config.cors_origins).map_err(StartError::Config)?;
     let headers = SecurityHeaders::new(state.config.behind_tls);
+    let (_, body_timeout) = state.config.client_timeouts()?;
     // Everything under /admin, unknown paths and wrong methods included, answers 401 before
     // 404/405: an anonymous client learns nothing about the admin surface.
     let admin = Router::new()
@@ -160,6 +161,10 @@ pub fn router(state: Shared) -> Result<Router, StartError> {
         .nest("/admin", admin)
         .fallback(not_found)
         .with_state(state)
+        .layer(middleware::from_fn_with_state(
+            body_timeout,
+            crate::http::body_deadline,
+        ))
         .layer(cors)
         .layer(middleware::from_fn_with_state(
             headers,
@@ -211,11 +216,23 @@ fn admit(st: &AppState, headers: &HeaderMap, endpoint: Endpoint) -> Result<Calle
     })
 }
 
-/// Reads the body with the configured limit (413 beyond it).
+/// Reads the body with the configured limit (413 beyond it; 408 when it did not arrive within
+/// the body read timeout, and the connection is closed).
 async fn read_body(st: &AppState, body: Body) -> Result<Bytes, ApiError> {
     axum::body::to_bytes(body, st.config.max_body_bytes)
         .await
-        .map_err(|_| {
+        .map_err(|e| {
+            if crate::http::BodyTimeout::caused(&e) {
+                return ApiError::new(
+                    StatusCode::REQUEST_TIMEOUT,
+                    "REQUEST_006",
+                    format!(
+                        "request body not received within {} s",
+                        st.config.body_read_timeout_secs
+                    ),
+                )
+                .with_header(header::CONNECTION, HeaderValue::from_static("close"));
+            }
             ApiError::new(
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "REQUEST_002",

@@ -3,6 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use serde::Deserialize;
 
@@ -85,6 +86,13 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Set when TLS is terminated in front of the gateway: adds `Strict-Transport-Security`.
     pub behind_tls: bool,
+    /// Seconds a client has to send a request's head (request line and headers) once it
+    /// starts one; a slower client is disconnected (slow loris). At least 1.
+    pub header_read_timeout_secs: u64,
+    /// Seconds a client has to send a request's whole body, counted from the end of its head; a
+    /// slower one gets 408 `REQUEST_006` and the connection is closed, which frees its
+    /// concurrency slot. At least 1.
+    pub body_read_timeout_secs: u64,
     /// Injection guard mode.
     pub injection_mode: GuardMode,
     /// Reversible PII redaction of prompts and redaction of responses.
@@ -119,6 +127,8 @@ impl Default for Config {
             cors_origins: Vec::new(),
             max_body_bytes: 1024 * 1024,
             behind_tls: false,
+            header_read_timeout_secs: 10,
+            body_read_timeout_secs: 30,
             injection_mode: GuardMode::Block,
             pii_redaction: true,
             require_env_secrets: false,
@@ -180,6 +190,16 @@ impl Config {
         if let Some(v) = get("RAMPART_BEHIND_TLS") {
             self.behind_tls = parse_bool(&v).ok_or_else(|| bad("RAMPART_BEHIND_TLS", &v))?;
         }
+        if let Some(v) = get("RAMPART_HEADER_READ_TIMEOUT_SECS") {
+            self.header_read_timeout_secs = v
+                .parse()
+                .map_err(|_| bad("RAMPART_HEADER_READ_TIMEOUT_SECS", &v))?;
+        }
+        if let Some(v) = get("RAMPART_BODY_READ_TIMEOUT_SECS") {
+            self.body_read_timeout_secs = v
+                .parse()
+                .map_err(|_| bad("RAMPART_BODY_READ_TIMEOUT_SECS", &v))?;
+        }
         if let Some(v) = get("RAMPART_INJECTION_MODE") {
             self.injection_mode = match v.as_str() {
                 "block" => GuardMode::Block,
@@ -227,6 +247,25 @@ impl Config {
             self.postgres_url = Some(v);
         }
         Ok(())
+    }
+}
+
+impl Config {
+    /// The client timeouts, checked: a zero one would disable nothing and expire everything,
+    /// so it stops the start.
+    pub fn client_timeouts(&self) -> Result<(Duration, Duration), StartError> {
+        let check = |name: &str, secs: u64| {
+            if secs == 0 {
+                return Err(StartError::Config(format!(
+                    "{name} must be at least 1 second"
+                )));
+            }
+            Ok(Duration::from_secs(secs))
+        };
+        Ok((
+            check("header_read_timeout_secs", self.header_read_timeout_secs)?,
+            check("body_read_timeout_secs", self.body_read_timeout_secs)?,
+        ))
     }
 }
 
@@ -283,6 +322,25 @@ mod tests {
         let mut c = Config::default();
         assert!(
             c.apply_env(|n| (n == "RAMPART_INJECTION_MODE").then(|| "maybe".into()))
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn client_timeouts_from_file_and_environment() {
+        let mut c = Config::from_toml("header_read_timeout_secs = 5\n").unwrap();
+        assert_eq!(
+            c.client_timeouts().unwrap(),
+            (Duration::from_secs(5), Duration::from_secs(30))
+        );
+        c.apply_env(|n| (n == "RAMPART_BODY_READ_TIMEOUT_SECS").then(|| "7".into()))
+            .unwrap();
+        assert_eq!(c.client_timeouts().unwrap().1, Duration::from_secs(7));
+        c.body_read_timeout_secs = 0;
+        let err = c.client_timeouts().unwrap_err().to_string();
+        assert!(err.contains("body_read_timeout_secs"), "{err}");
+        assert!(
+            c.apply_env(|n| (n == "RAMPART_HEADER_READ_TIMEOUT_SECS").then(|| "soon".into()))
                 .is_err()
         );
     }

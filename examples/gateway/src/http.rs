@@ -1,10 +1,15 @@
 //! HTTP plumbing shared by every route: strict JSON bodies, security headers, CORS.
 
-use axum::body::Bytes;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes, HttpBody};
 use axum::extract::Request;
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
+use hyper::body::{Frame, SizeHint};
 use serde::de::DeserializeOwned;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 
@@ -85,6 +90,93 @@ pub async fn security_headers(
     let mut response = next.run(request).await;
     headers.apply(response.headers_mut());
     response
+}
+
+/// The error a request body yields when it did not arrive in time (see [`body_deadline`]).
+#[derive(Debug, Clone, Copy, thiserror::Error)]
+#[error("the request body did not arrive within the body read timeout")]
+pub struct BodyTimeout;
+
+impl BodyTimeout {
+    /// Whether `error` (from reading a body) is, or was caused by, a [`BodyTimeout`].
+    pub fn caused(error: &(dyn std::error::Error + 'static)) -> bool {
+        let mut next = Some(error);
+        while let Some(e) = next {
+            if e.is::<Self>() {
+                return true;
+            }
+            next = e.source();
+        }
+        false
+    }
+}
+
+/// A request body that must be complete by a deadline: once it has passed, the next read that
+/// would wait fails with [`BodyTimeout`] instead. Data already received is still delivered, and
+/// no timer is armed while the body arrives without waiting (the common case).
+pub struct DeadlineBody {
+    inner: Body,
+    deadline: tokio::time::Instant,
+    sleep: Option<Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl DeadlineBody {
+    /// `inner`, due by `deadline`.
+    pub fn new(inner: Body, deadline: tokio::time::Instant) -> Self {
+        Self {
+            inner,
+            deadline,
+            sleep: None,
+        }
+    }
+}
+
+impl HttpBody for DeadlineBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
+        let this = self.get_mut();
+        if let Poll::Ready(frame) = Pin::new(&mut this.inner).poll_frame(cx) {
+            return Poll::Ready(frame);
+        }
+        let deadline = this.deadline;
+        let sleep = this
+            .sleep
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep_until(deadline)));
+        match sleep.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Some(Err(axum::Error::new(BodyTimeout)))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+/// Middleware: the request body must be complete within `timeout` of the request head (a
+/// slow-loris body cannot hold a concurrency slot for longer); reading it later fails with
+/// [`BodyTimeout`], which the handlers answer with 408 `REQUEST_006`.
+pub async fn body_deadline(
+    axum::extract::State(timeout): axum::extract::State<Duration>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let deadline = tokio::time::Instant::now() + timeout;
+    let request = if request.body().is_end_stream() {
+        request
+    } else {
+        request.map(|body| Body::new(DeadlineBody::new(body, deadline)))
+    };
+    next.run(request).await
 }
 
 /// CORS for the configured origins only (exact matches). With none configured, no

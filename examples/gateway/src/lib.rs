@@ -22,6 +22,7 @@ pub mod store;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
+use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -236,6 +237,7 @@ pub async fn start_with(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Running, StartError> {
     let bind = config.bind;
+    let (header_read_timeout, _) = config.client_timeouts()?;
     let built = build_state(config, env)?;
     let router = app::router(built.state.clone())?;
     let listener = TcpListener::bind(bind)
@@ -249,9 +251,16 @@ pub async fn start_with(
         source,
     })?;
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, router, async {
-        let _ = rx.await;
-    }));
+    let task = tokio::spawn(serve(
+        listener,
+        router,
+        async {
+            let _ = rx.await;
+        },
+        ServeOptions {
+            header_read_timeout,
+        },
+    ));
     Ok(Running {
         addr,
         state: built.state,
@@ -262,15 +271,81 @@ pub async fn start_with(
     })
 }
 
-/// Serves `router` on `listener` until `signal` completes, then drains connections.
+/// How [`serve`] treats connections.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServeOptions {
+    /// Time a client has to send a request's head once it starts one (and, on a kept-alive
+    /// connection, to start the next one); a slower client is disconnected.
+    pub header_read_timeout: Duration,
+}
+
+impl Default for ServeOptions {
+    /// The configuration's default: 10 s.
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Serves `router` over HTTP/1.1 on `listener` until `signal` completes, then stops accepting
+/// and lets the requests in flight finish. Sockets are `TCP_NODELAY`; a client that does not
+/// send a complete request head within `options.header_read_timeout` is disconnected (hyper's
+/// header read timeout), so a slow-loris client holds a connection for a bounded time only.
 pub async fn serve(
     listener: TcpListener,
     router: axum::Router,
     signal: impl Future<Output = ()> + Send + 'static,
+    options: ServeOptions,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(signal)
-        .await
+    use hyper_util::rt::{TokioIo, TokioTimer};
+    use tower::ServiceExt as _;
+
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(options.header_read_timeout);
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let mut signal = std::pin::pin!(signal);
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    accept_failed(&e).await;
+                    continue;
+                }
+            },
+            () = &mut signal => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let service =
+            hyper_util::service::TowerToHyperService::new(router.clone().map_request(
+                |r: ::http::Request<hyper::body::Incoming>| r.map(axum::body::Body::new),
+            ));
+        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// A failed `accept`: a connection the peer gave up on is skipped; anything else (out of file
+/// descriptors) is logged and waited out for a second rather than spun on.
+async fn accept_failed(e: &std::io::Error) {
+    use std::io::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::ConnectionAborted | ErrorKind::ConnectionRefused | ErrorKind::ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(error = %e, "accept failed");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 /// Installs the `tracing` subscriber (`RUST_LOG` overrides `filter`). Every formatted line

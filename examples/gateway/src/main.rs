@@ -74,7 +74,8 @@ async fn serve_plain(bind: SocketAddr, router: axum::Router, what: &str) -> Exit
     match TcpListener::bind(bind).await {
         Ok(listener) => {
             println!("{what} listening on http://{bind}");
-            match gateway::serve(listener, router, ctrl_c()).await {
+            match gateway::serve(listener, router, ctrl_c(), gateway::ServeOptions::default()).await
+            {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
