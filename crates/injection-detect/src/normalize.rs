@@ -320,7 +320,9 @@ const LEET: u8 = 4;
 const WORD: u8 = 8;
 const SEP: u8 = 16;
 
-/// Byte classes for the fast checks of [`maybe_obfuscated`].
+/// Byte classes for the fast checks of [`maybe_obfuscated`]. Built at compile time (the index
+/// is the loop counter, below 256: nothing input-dependent is indexed).
+#[allow(clippy::indexing_slicing)]
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
     let mut i = 0;
