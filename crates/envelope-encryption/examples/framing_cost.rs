@@ -8,7 +8,11 @@
 //! ```
 //!
 //! Run each op with `iterations` N and 0 and divide the difference of the `Collected` totals by
-//! N: that is instructions per call, setup excluded. `ops` lists the operations.
+//! N: that is instructions per call, setup excluded. `OPS` lists the operations.
+//!
+//! `framing_cost time <size> <rounds>` instead times all ops interleaved, round after round,
+//! and prints medians and per-round ratios against the raw `aes-gcm` peers (a second timing
+//! view, less sensitive to load drift than separate criterion groups).
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -18,6 +22,7 @@
 )]
 
 use std::hint::black_box;
+use std::time::Instant;
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm as RawGcm, Nonce};
@@ -36,44 +41,65 @@ const OPS: &[&str] = &[
     "v1_decrypt",
 ];
 
-fn main() {
-    let args: Vec<String> = std::env::args().collect();
-    if args.len() != 4 {
-        eprintln!("usage: framing_cost <op> <size> <iterations>; ops: {OPS:?}");
-        std::process::exit(2);
+struct Fixture {
+    raw: RawGcm,
+    cipher: Cipher,
+    v1: V1Cipher,
+    ctx: Context<'static>,
+    data: Vec<u8>,
+    text: String,
+    nonce: Nonce<aes_gcm::aead::consts::U12>,
+    raw_sealed: Vec<u8>,
+    binary: Vec<u8>,
+    v2_text: String,
+    v1_text: String,
+}
+
+impl Fixture {
+    fn new(size: usize) -> Self {
+        let key = [7u8; 32];
+        let raw = RawGcm::new(&key.into());
+        let ring = KeyRing::builder()
+            .primary(1, SecretKey::from_bytes(key))
+            .build()
+            .unwrap();
+        let cipher = Cipher::new(ring);
+        let v1 = V1Cipher::from_derived_key(&SecretKey::from_bytes(key));
+        let ctx = Context::new("providers", "api_key", "42");
+        let data = vec![0x61u8; size];
+        let text = String::from_utf8(data.clone()).unwrap();
+        let nonce = Nonce::from([1u8; 12]);
+        let raw_sealed = raw.encrypt(&nonce, data.as_slice()).unwrap();
+        let binary = cipher.encrypt_to_binary(&data, &ctx).unwrap();
+        let v2_text = cipher.encrypt(&text, &ctx).unwrap();
+        let v1_text = v1.encrypt(&text).unwrap();
+        Self {
+            raw,
+            cipher,
+            v1,
+            ctx,
+            data,
+            text,
+            nonce,
+            raw_sealed,
+            binary,
+            v2_text,
+            v1_text,
+        }
     }
-    let op = args[1].as_str();
-    let size: usize = args[2].parse().expect("size");
-    let n: usize = args[3].parse().expect("iterations");
 
-    let key = [7u8; 32];
-    let raw = RawGcm::new(&key.into());
-    let ring = KeyRing::builder()
-        .primary(1, SecretKey::from_bytes(key))
-        .build()
-        .unwrap();
-    let cipher = Cipher::new(ring);
-    let v1 = V1Cipher::from_derived_key(&SecretKey::from_bytes(key));
-    let ctx = Context::new("providers", "api_key", "42");
-    let data = vec![0x61u8; size];
-    let text = String::from_utf8(data.clone()).unwrap();
-    let nonce = Nonce::from([1u8; 12]);
-    let raw_sealed = raw.encrypt(&nonce, data.as_slice()).unwrap();
-    let binary = cipher.encrypt_to_binary(&data, &ctx).unwrap();
-    let v2_text = cipher.encrypt(&text, &ctx).unwrap();
-    let v1_text = v1.encrypt(&text).unwrap();
-
-    let mut sink = 0usize;
-    for _ in 0..n {
-        sink ^= match op {
+    fn call(&self, op: &str) -> usize {
+        let (raw, cipher, v1, ctx, nonce) =
+            (&self.raw, &self.cipher, &self.v1, &self.ctx, &self.nonce);
+        match op {
             "raw_fixed_nonce" => raw
-                .encrypt(&nonce, black_box(data.as_slice()))
+                .encrypt(nonce, black_box(self.data.as_slice()))
                 .unwrap()
                 .len(),
             "raw_getrandom_nonce" => {
                 let mut fresh = [0u8; 12];
                 getrandom::fill(&mut fresh).unwrap();
-                raw.encrypt(&Nonce::from(fresh), black_box(data.as_slice()))
+                raw.encrypt(&Nonce::from(fresh), black_box(self.data.as_slice()))
                     .unwrap()
                     .len()
             }
@@ -83,28 +109,114 @@ fn main() {
                 usize::from(black_box(fresh)[0])
             }
             "v2_binary_encrypt" => cipher
-                .encrypt_to_binary(black_box(&data), &ctx)
+                .encrypt_to_binary(black_box(&self.data), ctx)
                 .unwrap()
                 .len(),
-            "v2_encrypt" => cipher.encrypt(black_box(&text), &ctx).unwrap().len(),
-            "v1_encrypt" => v1.encrypt(black_box(&text)).unwrap().len(),
+            "v2_encrypt" => cipher.encrypt(black_box(&self.text), ctx).unwrap().len(),
+            "v1_encrypt" => v1.encrypt(black_box(&self.text)).unwrap().len(),
             "raw_decrypt" => raw
-                .decrypt(&nonce, black_box(raw_sealed.as_slice()))
+                .decrypt(nonce, black_box(self.raw_sealed.as_slice()))
                 .unwrap()
                 .len(),
             "v2_binary_decrypt" => cipher
-                .decrypt_binary(black_box(&binary), &ctx)
+                .decrypt_binary(black_box(&self.binary), ctx)
                 .unwrap()
                 .len(),
-            "v2_decrypt" => cipher.decrypt(black_box(&v2_text), &ctx).unwrap().len(),
+            "v2_decrypt" => cipher.decrypt(black_box(&self.v2_text), ctx).unwrap().len(),
             "v1_decrypt" => v1
-                .decrypt(black_box(&v1_text))
+                .decrypt(black_box(&self.v1_text))
                 .unwrap()
                 .require_encrypted()
                 .unwrap()
                 .len(),
             other => panic!("unknown op {other}; ops: {OPS:?}"),
-        };
+        }
+    }
+}
+
+/// `time <size> <rounds>`: every round times each op over ~2 ms, the ops interleaved so that
+/// load changes hit all of them alike; prints per-op medians and the median over rounds of
+/// each op's time relative to its peer measured in the same round.
+fn time_mode(size: usize, rounds: usize) {
+    let fixture = Fixture::new(size);
+    let ops: Vec<&str> = OPS
+        .iter()
+        .copied()
+        .filter(|op| *op != "getrandom_only")
+        .collect();
+    let mut iters = Vec::new();
+    for op in &ops {
+        let start = Instant::now();
+        let mut n = 0u64;
+        while start.elapsed().as_micros() < 2000 {
+            black_box(fixture.call(op));
+            n += 1;
+        }
+        iters.push(n.max(1));
+    }
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); ops.len()];
+    for _ in 0..rounds {
+        for (i, op) in ops.iter().enumerate() {
+            let start = Instant::now();
+            for _ in 0..iters[i] {
+                black_box(fixture.call(op));
+            }
+            samples[i].push(start.elapsed().as_nanos() as f64 / iters[i] as f64);
+        }
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    let index = |name: &str| ops.iter().position(|op| *op == name).unwrap();
+    let peers = [
+        ("raw_getrandom_nonce", index("raw_getrandom_nonce")),
+        ("raw_fixed_nonce", index("raw_fixed_nonce")),
+        ("raw_decrypt", index("raw_decrypt")),
+    ];
+    println!(
+        "size {size} B, {rounds} rounds; median ns/op; median per-round share of the peer's throughput (peer time / our time)"
+    );
+    for (i, op) in ops.iter().enumerate() {
+        let encrypting = !op.contains("decrypt");
+        let mut shares = String::new();
+        for (peer, p) in peers {
+            if encrypting == (peer != "raw_decrypt") {
+                let mut ratios: Vec<f64> = samples[p]
+                    .iter()
+                    .zip(&samples[i])
+                    .map(|(p, o)| p / o)
+                    .collect();
+                shares.push_str(&format!("  vs {peer}: {:.0}%", 100.0 * median(&mut ratios)));
+            }
+        }
+        let mut own = samples[i].clone();
+        println!("{op:<22} {:>12.1} ns{shares}", median(&mut own));
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() == 4 && args[1] == "time" {
+        time_mode(
+            args[2].parse().expect("size"),
+            args[3].parse().expect("rounds"),
+        );
+        return;
+    }
+    if args.len() != 4 {
+        eprintln!(
+            "usage: framing_cost <op> <size> <iterations> | framing_cost time <size> <rounds>; ops: {OPS:?}"
+        );
+        std::process::exit(2);
+    }
+    let op = args[1].as_str();
+    let size: usize = args[2].parse().expect("size");
+    let n: usize = args[3].parse().expect("iterations");
+    let fixture = Fixture::new(size);
+    let mut sink = 0usize;
+    for _ in 0..n {
+        sink ^= fixture.call(op);
     }
     println!("{sink}");
 }

@@ -446,7 +446,7 @@ impl Cipher {
 
     /// Encrypts bytes under the primary key, bound to `context`.
     pub fn encrypt_bytes(&self, plaintext: &[u8], context: &Context<'_>) -> Result<String, Error> {
-        let (id, sealed) = self.seal(&[], plaintext, context)?;
+        let (id, sealed) = self.seal([], plaintext, context)?;
         let mut digits = [0u8; 10];
         let digits = decimal(id, &mut digits);
         let mut out =
@@ -463,18 +463,18 @@ impl Cipher {
 
     /// `header || nonce || ciphertext || tag` under the primary key, in one allocation of exact
     /// size, and the primary key id. Nothing else is allocated when the AAD fits on the stack.
-    fn seal(
+    fn seal<const H: usize>(
         &self,
-        header: &[u8],
+        header: [u8; H],
         plaintext: &[u8],
         context: &Context<'_>,
     ) -> Result<(u32, Vec<u8>), Error> {
         let (id, entry) = self.ring.primary_for_encryption()?;
         let nonce = random_nonce()?;
-        let offset = header.len() + NONCE_LEN;
+        let offset = H + NONCE_LEN;
         let sealed = with_aad(id, context, |aad| {
             let mut buf = Vec::with_capacity(offset + plaintext.len() + TAG_LEN);
-            buf.extend_from_slice(header);
+            buf.extend_from_slice(&header);
             buf.extend_from_slice(&nonce);
             buf.extend_from_slice(plaintext);
             match entry.gcm.seal_in_place_from(&nonce, aad, &mut buf, offset) {
@@ -499,7 +499,7 @@ impl Cipher {
         context: &Context<'_>,
     ) -> Result<Vec<u8>, Error> {
         let header = binary_header(self.ring.primary);
-        self.seal(&header, plaintext, context)
+        self.seal(header, plaintext, context)
             .map(|(_, sealed)| sealed)
     }
 
