@@ -47,7 +47,8 @@ const PII: &[&str] = &[
     "call (555) 123-4567 tomorrow",
 ];
 
-fn corpus(pii_share: u64, bytes: usize) -> String {
+/// A generated log of about `bytes` bytes, `pii_share` % of lines with PII, a third non-ASCII.
+pub fn corpus(pii_share: u64, bytes: usize) -> String {
     let mut r = Rng(0x9E37_79B9_7F4A_7C15);
     let mut out = String::with_capacity(bytes + 256);
     let mut n = 0u64;
