@@ -368,9 +368,26 @@ impl Redactor {
     /// [`Self::redact`] plus the findings (spans refer to the input).
     pub fn redact_with_findings(&self, text: &str) -> (String, Vec<Finding>) {
         let findings = self.detect(text);
-        let mut out = String::with_capacity(text.len());
+        let mut out = String::with_capacity(self.output_len(text, &findings));
         self.render(text, &findings, &mut out);
         (out, findings)
+    }
+
+    /// The length of the rendered output (exact in redact and hash mode, an upper bound in
+    /// mask mode), so the output is allocated once and never grows.
+    fn output_len(&self, text: &str, findings: &[Finding]) -> usize {
+        findings.iter().fold(text.len(), |len, f| {
+            let value = f.end.saturating_sub(f.start);
+            // `[` LABEL `_REDACTED]` and `[` LABEL `_` 16 hex `]`.
+            let placeholder = f.entity.label().len() + 11;
+            let replacement = match self.mode {
+                Mode::Redact => placeholder,
+                Mode::Hash => f.entity.label().len() + 19,
+                // An email gains at most `***@` over a one-letter local part.
+                Mode::Mask => placeholder.max(value + 3),
+            };
+            (len - value.min(len)).saturating_add(replacement)
+        })
     }
 
     pub(crate) fn render(&self, text: &str, findings: &[Finding], out: &mut String) {
@@ -540,5 +557,36 @@ mod key_format_tests {
             .build()
             .unwrap();
         assert!(off.detect(&text).is_empty());
+    }
+}
+
+#[cfg(test)]
+mod capacity_tests {
+    use crate::{HashKey, Mode, Redactor};
+
+    /// The output is allocated once with its exact length (redact and hash mode) or more
+    /// (mask mode): rendering never reallocates.
+    #[test]
+    fn output_is_allocated_once() {
+        let text = "ip 1.2.3.4, mail a@b.co, card 4111 1111 1111 1111, \u{200b}x password=hunter2";
+        let key = HashKey::new(b"0123456789abcdef").unwrap();
+        for (mode, exact) in [
+            (Mode::Redact, true),
+            (Mode::Hash, true),
+            (Mode::Mask, false),
+        ] {
+            let r = Redactor::builder()
+                .mode(mode)
+                .hash_key(key.clone())
+                .build()
+                .unwrap();
+            let (out, found) = r.redact_with_findings(text);
+            assert_eq!(found.len(), 4, "{mode:?}");
+            if exact {
+                assert_eq!(out.capacity(), out.len(), "{mode:?}: {out}");
+            } else {
+                assert!(out.capacity() >= out.len(), "{mode:?}: {out}");
+            }
+        }
     }
 }
