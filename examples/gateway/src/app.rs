@@ -289,21 +289,36 @@ where
         Err(e) => e.into_response(),
     };
     response.headers_mut().extend(rate_headers);
-    // A streamed answer keeps its slot until the stream ends.
-    let (head, body) = response.into_parts();
-    let body = Body::from_stream(futures_util::stream::unfold(
-        (body.into_data_stream(), Some(slot)),
-        |(mut data, slot)| async move {
-            match data.next().await {
-                Some(item) => Some((item, (data, slot))),
-                None => {
-                    drop(slot);
-                    None
-                }
-            }
-        },
-    ));
-    Response::from_parts(head, body)
+    // A streamed answer keeps its slot until the stream ends. The wrapper keeps the body's
+    // size, so a complete answer still goes out with its Content-Length (not chunked).
+    response.map(|body| Body::new(SlotBody { body, _slot: slot }))
+}
+
+/// An answer body that holds its request's concurrency slot until it is dropped (sent in
+/// full, or abandoned by the client).
+struct SlotBody {
+    body: Body,
+    _slot: resilience::InFlight,
+}
+
+impl axum::body::HttpBody for SlotBody {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, axum::Error>>> {
+        std::pin::Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.body.size_hint()
+    }
 }
 
 /// With an `Idempotency-Key`, the first request runs and its complete (non-streamed, 2xx)
@@ -417,13 +432,14 @@ async fn chat_inner(
         .guard_texts(request.texts().into_iter(), key_id)?;
     let mapping = st.content.redact_prompt(&mut request);
     let stream = request.stream == Some(true);
-    let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
+    // Serialised once, straight to the bytes that leave (no intermediate JSON tree).
+    let outgoing = &request;
     let credential = provider_credential(&st)?;
     let reply = st
         .resilience
         .call(st.upstream.call(
             Endpoint::Chat,
-            &outgoing,
+            outgoing,
             stream,
             credential.as_deref().map(|c| c.as_str()),
         ))
@@ -528,13 +544,14 @@ async fn embeddings_inner(
             }
         }
     }
-    let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
+    // Serialised once, straight to the bytes that leave (no intermediate JSON tree).
+    let outgoing = &request;
     let credential = provider_credential(&st)?;
     match st
         .resilience
         .call(st.upstream.call(
             Endpoint::Embeddings,
-            &outgoing,
+            outgoing,
             false,
             credential.as_deref().map(|c| c.as_str()),
         ))
@@ -560,13 +577,14 @@ async fn speech_inner(
     if request.input.chars().count() > 4096 {
         return Err(ApiError::bad_request("input longer than 4096 characters"));
     }
-    let outgoing = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
+    // Serialised once, straight to the bytes that leave (no intermediate JSON tree).
+    let outgoing = &request;
     let credential = provider_credential(&st)?;
     match st
         .resilience
         .call(st.upstream.call(
             Endpoint::Speech,
-            &outgoing,
+            outgoing,
             false,
             credential.as_deref().map(|c| c.as_str()),
         ))

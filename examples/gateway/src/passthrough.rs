@@ -10,7 +10,6 @@ use axum::routing::post;
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
 
 #[derive(Clone)]
 struct Pass {
@@ -20,11 +19,9 @@ struct Pass {
 
 /// A router that forwards `POST /v1/*` bodies to `base_url` (`http://host:port`) unchanged.
 pub fn router(base_url: &str) -> Router {
-    let mut connector = HttpConnector::new();
-    connector.set_nodelay(true);
     let pass = Pass {
         base: base_url.trim_end_matches('/').to_owned(),
-        client: Client::builder(TokioExecutor::new()).build(connector),
+        client: crate::provider::pooled_client(),
     };
     Router::new()
         .route("/v1/{*rest}", post(forward))

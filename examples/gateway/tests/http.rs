@@ -113,6 +113,11 @@ async fn endpoints_answer_through_the_mock() {
     );
     assert!(chat.header("ratelimit").is_some());
     assert!(chat.header("ratelimit-policy").is_some());
+    // A complete answer keeps its length through the concurrency-slot wrapper (not chunked).
+    assert_eq!(
+        chat.header("content-length"),
+        Some(chat.body.len().to_string().as_str())
+    );
     let emb = gw
         .post(
             "/v1/embeddings",
