@@ -2,6 +2,12 @@
 //! config): a 1 KB benign prompt, a 1 KB attack, and the guard's scaling from 1 KB to 1 MB.
 //!
 //! Run: `cargo bench -p rampart-benches --bench injection_detect -- --warm-up-time 1 --measurement-time 3`
+//!
+//! Instruction counts (load-independent): with `INJECTION_CALLGRIND=ours` or `=peer` (and
+//! optionally `INJECTION_CALLGRIND_ITERS`, default 100) the binary skips criterion and scans the
+//! 1 KB benign prompt that many times with one side only, e.g.
+//! `INJECTION_CALLGRIND=ours valgrind --tool=callgrind <bench binary>`; subtract a run with
+//! `INJECTION_CALLGRIND_ITERS=0` to remove set-up, divide by the iterations.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -11,7 +17,7 @@
 
 use std::hint::black_box;
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use injection_detect::Guard;
 use llm_security::{DetectionEngine, LLMSecurityConfig};
 use rampart_benches::InputRng;
@@ -109,5 +115,37 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
+/// One side only, no criterion: for `valgrind --tool=callgrind` instruction counts.
+fn callgrind(which: &str) {
+    let iters: usize = std::env::var("INJECTION_CALLGRIND_ITERS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100);
+    let benign = prose(1024, 1);
+    match which {
+        "ours" => {
+            let guard = Guard::new().unwrap_or_else(|_| unreachable!());
+            for _ in 0..iters {
+                black_box(guard.scan(black_box(&benign)));
+            }
+        }
+        "peer" => {
+            let peer = DetectionEngine::new(LLMSecurityConfig::default());
+            for _ in 0..iters {
+                let _ = black_box(peer.detect_prompt_injection(black_box(&benign)));
+            }
+        }
+        other => panic!("INJECTION_CALLGRIND must be ours or peer, not {other:?}"),
+    }
+}
+
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(which) = std::env::var("INJECTION_CALLGRIND") {
+        callgrind(&which);
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
