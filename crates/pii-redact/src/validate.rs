@@ -78,7 +78,10 @@ pub(crate) fn cpf_ok(d: &[u8]) -> bool {
     if d.iter().all(|&c| Some(&c) == d.first()) {
         return false;
     }
-    let v: Vec<u32> = d.iter().map(|&c| u32::from(c - b'0')).collect();
+    let mut v = [0u32; 11];
+    for (slot, &c) in v.iter_mut().zip(d) {
+        *slot = u32::from(c - b'0');
+    }
     let check = |n: usize| -> u32 {
         let s: u32 = v
             .iter()
@@ -109,7 +112,10 @@ pub(crate) fn cnpj_ok(d: &[u8]) -> bool {
     if d.iter().all(|&c| Some(&c) == d.first()) {
         return false;
     }
-    let vals: Vec<u32> = d.iter().map(|&c| u32::from(c) - 48).collect();
+    let mut vals = [0u32; 14];
+    for (slot, &c) in vals.iter_mut().zip(d) {
+        *slot = u32::from(c) - 48;
+    }
     const W1: [u32; 12] = [5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2];
     const W2: [u32; 13] = [6, 5, 4, 3, 2, 9, 8, 7, 6, 5, 4, 3, 2];
     let dv = |w: &[u32]| -> u32 {
@@ -287,9 +293,14 @@ pub(crate) fn jwt_header_ok(segment: &[u8]) -> bool {
     if segment.len() < 10 || segment.len() > 2048 {
         return false;
     }
-    let Ok(decoded) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(segment) else {
+    // Decoded on the stack (2048 base64 characters are at most 1536 bytes): no allocation
+    // per candidate.
+    let mut buf = [0u8; 1536];
+    let Ok(n) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(segment, &mut buf)
+    else {
         return false;
     };
+    let decoded = buf.get(..n).unwrap_or_default();
     decoded.first() == Some(&b'{') && decoded.windows(5).any(|w| w == b"\"alg\"")
 }
 
@@ -303,10 +314,12 @@ pub(crate) fn jwt_payload_ok(segment: &[u8]) -> bool {
     if head.is_empty() {
         return false;
     }
-    let Ok(decoded) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(head) else {
+    let mut buf = [0u8; 12];
+    let Ok(n) = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode_slice(head, &mut buf)
+    else {
         return false;
     };
-    decoded.first() == Some(&b'{')
+    buf.get(..n).unwrap_or_default().first() == Some(&b'{')
 }
 
 #[cfg(test)]
