@@ -2014,7 +2014,8 @@ pub(crate) static RULES: &[RuleDef] = &[
         "jailbreak.stay_in_role",
         Jailbreak,
         Low,
-        &["role", "character", "persona"],
+        // The verbs, not the nouns: "role" and "character" are common words.
+        &["stay", "remain", "never"],
         r"\b(?:always |never )?(?:stay|stays|remain|remains) in (?:their|his|her|your|the) (?:roles?|characters?|personas?)\b|\bnever (?:leave|drop|abandon|fall out of) (?:the |your |their )?(?:roles?|characters?|personas?)\b",
     ),
     rule(
