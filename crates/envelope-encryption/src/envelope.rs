@@ -121,12 +121,18 @@ pub(crate) fn dek_aad(kek_id: &str) -> Vec<u8> {
     aad
 }
 
-pub(crate) fn context_bytes(out: &mut Vec<u8>, context: &Context<'_>) {
+/// Appends the three u32be-length-prefixed context parts. A part of 4 GiB or more (its length
+/// does not fit the prefix) is refused rather than truncated or saturated, so two different
+/// contexts can never encode alike.
+pub(crate) fn context_bytes(out: &mut Vec<u8>, context: &Context<'_>) -> Result<(), Error> {
     for part in [context.table(), context.column(), context.row()] {
-        let len = u32::try_from(part.len()).unwrap_or(u32::MAX);
+        let len = u32::try_from(part.len()).map_err(|_| Error::Malformed {
+            what: "context part of 4 GiB or more",
+        })?;
         out.extend_from_slice(&len.to_be_bytes());
         out.extend_from_slice(part.as_bytes());
     }
+    Ok(())
 }
 
 /// Writes the header `magic || kek_id || wrapped` into a new buffer.
@@ -227,10 +233,10 @@ pub(crate) fn parse_header<'a>(
     }
 }
 
-fn body_aad(context: &Context<'_>) -> Vec<u8> {
+fn body_aad(context: &Context<'_>) -> Result<Vec<u8>, Error> {
     let mut aad = b"rampart/envelope/v1\0".to_vec();
-    context_bytes(&mut aad, context);
-    aad
+    context_bytes(&mut aad, context)?;
+    Ok(aad)
 }
 
 /// Encrypts `plaintext` under a fresh random data key wrapped by `kek`, bound to `context`.
@@ -239,10 +245,10 @@ pub fn seal(
     plaintext: &[u8],
     context: &Context<'_>,
 ) -> Result<Vec<u8>, Error> {
+    let aad = body_aad(context)?;
     let data_key = SecretKey::generate()?;
     let wrapped = kek.wrap(&data_key, &dek_aad(kek.id()))?;
     let mut out = header(MAGIC, kek.id(), &wrapped)?;
-    let aad = body_aad(context);
     let nonce = random_nonce()?;
     let mut body = Vec::with_capacity(plaintext.len() + TAG_LEN);
     body.extend_from_slice(plaintext);
@@ -289,7 +295,7 @@ pub fn open(
     let nonce = <[u8; NONCE_LEN]>::try_from(nonce).map_err(|_| Error::Malformed {
         what: "record shorter than nonce and tag",
     })?;
-    Aes256Gcm::new(&data_key).open(&nonce, &body_aad(context), sealed)
+    Aes256Gcm::new(&data_key).open(&nonce, &body_aad(context)?, sealed)
 }
 
 /// Moves a record to another KEK by unwrapping and rewrapping its data key only: the body

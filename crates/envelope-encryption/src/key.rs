@@ -3,7 +3,6 @@
 use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
 
 use crate::Error;
-use crate::encoding::decode_hex_into;
 
 /// Length of every AES-256 key in this crate.
 pub const KEY_LEN: usize = 32;
@@ -33,10 +32,24 @@ impl SecretKey {
         Ok(Self(array))
     }
 
-    /// Parses 64 hex digits (either case) into a raw key.
+    /// Parses 64 hex digits (either case) into a raw key. Constant-time in the digits: no
+    /// table lookup and no branch depends on the key (only on its length), so loading a key
+    /// leaks nothing about it through caches or branch predictors.
     pub fn from_hex(hex_key: &str) -> Result<Self, Error> {
+        let digits = hex_key.trim().as_bytes();
         let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
-        if !decode_hex_into(hex_key.trim().as_bytes(), bytes.as_mut()) {
+        let mut invalid = 0u8;
+        if digits.len() == 2 * KEY_LEN {
+            for (out, pair) in bytes.iter_mut().zip(digits.as_chunks::<2>().0) {
+                let (hi, hi_bad) = ct_hex_digit(pair[0]);
+                let (lo, lo_bad) = ct_hex_digit(pair[1]);
+                invalid |= hi_bad | lo_bad;
+                *out = (hi << 4) | lo;
+            }
+        } else {
+            invalid = 1;
+        }
+        if invalid != 0 {
             return Err(Error::InvalidKey {
                 what: "a hex key must be exactly 64 hex digits",
             });
@@ -66,6 +79,21 @@ impl SecretKey {
     pub fn expose_secret(&self) -> &[u8; KEY_LEN] {
         &self.0
     }
+}
+
+/// The value of a hex digit (either case) and `0xFF` if `c` is not one (else 0), computed with
+/// arithmetic only: no branch, no table indexed by `c`.
+fn ct_hex_digit(c: u8) -> (u8, u8) {
+    let c = i16::from(c);
+    let digit = c - i16::from(b'0');
+    let letter = (c | 0x20) - i16::from(b'a');
+    // -1 (all ones) when 0 <= x <= max, else 0: the sign bit of (x | (max - x)), inverted.
+    let in_range = |x: i16, max: i16| !((x | (max - x)) >> 15);
+    let is_digit = in_range(digit, 9);
+    let is_letter = in_range(letter, 5);
+    let value = (digit & is_digit) | ((letter + 10) & is_letter);
+    let invalid = !(is_digit | is_letter);
+    ((value & 0x0F) as u8, (invalid & 0xFF) as u8)
 }
 
 /// Declared scrypt parameters (`N = 2^log_n`, `r`, `p`). The values used for a key are part of
@@ -166,6 +194,23 @@ mod tests {
         assert!(SecretKey::from_hex("00").is_err());
         assert!(SecretKey::from_hex(&"Ab".repeat(32)).is_ok());
         assert!(SecretKey::from_hex(&"zz".repeat(32)).is_err());
+    }
+
+    #[test]
+    fn constant_time_hex_digit_matches_the_definition() {
+        for c in 0..=255u8 {
+            let expected = (c as char).to_digit(16);
+            let (value, invalid) = ct_hex_digit(c);
+            match expected {
+                Some(v) => assert_eq!((value, invalid), (v as u8, 0), "{c}"),
+                None => assert_eq!(invalid, 0xFF, "{c}"),
+            }
+        }
+        let key = SecretKey::from_hex(&format!("  {}\n", "0f".repeat(31) + "A9")).unwrap();
+        assert_eq!(key.expose_secret()[..2], [0x0f, 0x0f]);
+        assert_eq!(key.expose_secret()[31], 0xa9);
+        assert!(SecretKey::from_hex(&("0f".repeat(31) + "g9")).is_err());
+        assert!(SecretKey::from_hex(&"0f".repeat(33)).is_err());
     }
 
     #[test]

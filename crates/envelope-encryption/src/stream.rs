@@ -65,11 +65,11 @@ fn nonce(prefix: &[u8; PREFIX_LEN], counter: u32, last: bool) -> [u8; NONCE_LEN]
     n
 }
 
-fn chunk_aad(head: &[u8], context: &Context<'_>) -> Vec<u8> {
+fn chunk_aad(head: &[u8], context: &Context<'_>) -> Result<Vec<u8>, Error> {
     let mut aad = b"rampart/stream/v1\0".to_vec();
     aad.extend_from_slice(head);
-    context_bytes(&mut aad, context);
-    aad
+    context_bytes(&mut aad, context)?;
+    Ok(aad)
 }
 
 fn io_err(e: &io::Error) -> Error {
@@ -135,12 +135,13 @@ impl<W: Write> StreamEncryptor<W> {
         getrandom::fill(&mut prefix).map_err(|_| Error::Random)?;
         head.extend_from_slice(&chunk_u32.to_be_bytes());
         head.extend_from_slice(&prefix);
+        let aad = chunk_aad(&head, context)?;
         inner.write_all(&head).map_err(|e| io_err(&e))?;
         Ok(Self {
             inner,
             gcm: Aes256Gcm::new(&data_key),
             prefix,
-            aad: chunk_aad(&head, context),
+            aad,
             chunk_size,
             buf: Vec::with_capacity(chunk_size),
             sealed: vec![0; chunk_size + TAG_LEN],
@@ -344,7 +345,7 @@ impl<R: Read> StreamDecryptor<R> {
             inner,
             gcm: Aes256Gcm::new(&data_key),
             prefix,
-            aad: chunk_aad(&head, context),
+            aad: chunk_aad(&head, context)?,
             chunk_size,
             ct: vec![0; chunk_size + TAG_LEN + 1],
             ct_len: 0,
