@@ -97,6 +97,21 @@ async fn keys_and_audit_live_in_postgres_for_every_instance() {
         .unwrap();
     let record: String = row.get(0);
     assert!(!record.contains(&key), "the plaintext key is never stored");
+    // B's use is recorded (last-used, written in the background) and A sees it.
+    let mut seen = false;
+    for _ in 0..50 {
+        let list = a.admin("GET", "/admin/keys", None).await.json();
+        seen = list["keys"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|k| k["id"] == id.as_str() && k["last_used_at"].is_u64());
+        if seen {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(seen, "last_used_at reached PostgreSQL");
 
     // Revoked on A: B's very next request fails (no stale cache), and so does A's.
     let revoked = a
@@ -175,12 +190,22 @@ async fn keys_and_audit_live_in_postgres_for_every_instance() {
         .get(0);
     assert!(rows >= 8, "every admin action of both instances: {rows}");
 
-    a.running.shutdown().await.unwrap();
-    b.running.shutdown().await.unwrap();
     client
         .batch_execute(&format!("DROP SCHEMA {schema} CASCADE"))
         .await
         .unwrap();
+    // The database failing: authenticated requests fail closed (503), never on a stale record.
+    let r = b
+        .post(
+            "/v1/chat/completions",
+            Some(&key3),
+            &common::chat_body("hi"),
+        )
+        .await;
+    assert_eq!(r.status, 503, "{}", r.text());
+    assert_eq!(r.code(), "INTERNAL_002");
+    a.running.shutdown().await.unwrap();
+    b.running.shutdown().await.unwrap();
 }
 
 #[cfg(feature = "postgres")]
