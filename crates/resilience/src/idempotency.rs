@@ -101,6 +101,7 @@ pub struct IdempotencyConfig {
     ttl: Duration,
     lease: Duration,
     max_entries: usize,
+    max_bytes: usize,
 }
 
 impl Default for IdempotencyConfig {
@@ -109,6 +110,7 @@ impl Default for IdempotencyConfig {
             ttl: Duration::from_secs(24 * 3600),
             lease: Duration::from_secs(300),
             max_entries: 100_000,
+            max_bytes: usize::MAX,
         }
     }
 }
@@ -127,6 +129,10 @@ impl IdempotencyConfig {
     /// How long an in-flight request holds its key.
     pub fn lease(&self) -> Duration {
         self.lease
+    }
+    /// The byte budget of the stored responses (see [`IdempotencyConfigBuilder::max_bytes`]).
+    pub fn max_bytes(&self) -> usize {
+        self.max_bytes
     }
 }
 
@@ -156,6 +162,16 @@ impl IdempotencyConfigBuilder {
         self.cfg.max_entries = n;
         self
     }
+    /// The budget of stored response bytes (default: unbounded; >= 1). Only the weights given
+    /// to [`RunGuard::complete_weighted`] count ([`RunGuard::complete`] weighs 0). Storing a
+    /// response evicts the completed entries closest to expiry (the oldest) until it fits; a
+    /// response heavier than the whole budget is handed to the waiters but not stored (the
+    /// key is freed, so a later duplicate runs again). With `max_entries`, this bounds the
+    /// store's memory: entries x (key + fingerprint) + `max_bytes`.
+    pub fn max_bytes(mut self, n: usize) -> Self {
+        self.cfg.max_bytes = n;
+        self
+    }
     /// Validates and builds.
     pub fn build(self) -> Result<IdempotencyConfig, Error> {
         if self.cfg.ttl.is_zero() || self.cfg.lease.is_zero() {
@@ -163,6 +179,9 @@ impl IdempotencyConfigBuilder {
         }
         if self.cfg.max_entries == 0 {
             return Err(Error::InvalidConfig("max_entries must be at least 1"));
+        }
+        if self.cfg.max_bytes == 0 {
+            return Err(Error::InvalidConfig("max_bytes must be at least 1"));
         }
         Ok(self.cfg)
     }
@@ -224,6 +243,7 @@ enum Entry<V> {
         generation: u64,
         expires: Duration,
         value: Arc<V>,
+        weight: usize,
     },
 }
 
@@ -246,6 +266,19 @@ struct Table<V> {
     /// (and their waiters) behind a long-lived response.
     leases: VecDeque<(Duration, Box<str>, u64)>,
     next_generation: u64,
+    /// Sum of the weights of the completed entries in `map`.
+    bytes: usize,
+}
+
+impl<V> Table<V> {
+    /// Removes `key`, keeping `bytes` in step.
+    fn take(&mut self, key: &str) -> Option<Entry<V>> {
+        let entry = self.map.remove(key);
+        if let Some(Entry::Done { weight, .. }) = &entry {
+            self.bytes = self.bytes.saturating_sub(*weight);
+        }
+        entry
+    }
 }
 
 struct Inner<V> {
@@ -320,8 +353,17 @@ impl<V> std::fmt::Debug for RunGuard<V> {
 }
 
 impl<V> RunGuard<V> {
-    /// Stores `value` for the window and hands it to every waiter.
-    pub fn complete(mut self, value: V) -> Arc<V> {
+    /// Stores `value` for the window and hands it to every waiter. Weighs 0 against the
+    /// store's byte budget: use [`RunGuard::complete_weighted`] when one is set.
+    pub fn complete(self, value: V) -> Arc<V> {
+        self.complete_weighted(value, 0)
+    }
+
+    /// Like [`RunGuard::complete`], `weight` (typically the response's size in bytes) counting
+    /// against [`IdempotencyConfigBuilder::max_bytes`]: older completed entries are evicted to
+    /// make room, and a value heavier than the whole budget reaches the waiters but is not
+    /// stored (its key is freed).
+    pub fn complete_weighted(mut self, value: V, weight: usize) -> Arc<V> {
         self.done = true;
         let value = Arc::new(value);
         let inner = &self.store.inner;
@@ -338,18 +380,27 @@ impl<V> RunGuard<V> {
             _ => None,
         };
         if let Some(fp) = ours {
-            let expires = now.saturating_add(inner.cfg.ttl);
-            t.map.insert(
-                self.key.clone(),
-                Entry::Done {
-                    fp,
-                    generation: self.generation,
-                    expires,
-                    value: value.clone(),
-                },
-            );
-            t.queue
-                .push_back((expires, self.key.clone(), self.generation));
+            if weight > inner.cfg.max_bytes {
+                // Too heavy to keep at all: free the key rather than hold it in flight.
+                t.take(&self.key);
+            } else {
+                while t.bytes.saturating_add(weight) > inner.cfg.max_bytes && evict_one(&mut t) {}
+                let expires = now.saturating_add(inner.cfg.ttl);
+                t.take(&self.key);
+                t.map.insert(
+                    self.key.clone(),
+                    Entry::Done {
+                        fp,
+                        generation: self.generation,
+                        expires,
+                        value: value.clone(),
+                        weight,
+                    },
+                );
+                t.bytes = t.bytes.saturating_add(weight);
+                t.queue
+                    .push_back((expires, self.key.clone(), self.generation));
+            }
         }
         drop(t);
         self.slot.settle(SlotState::Done(value.clone()));
@@ -464,6 +515,7 @@ impl<V> IdempotencyStore<V> {
                     queue: VecDeque::new(),
                     leases: VecDeque::new(),
                     next_generation: 0,
+                    bytes: 0,
                 }),
             }),
         }
@@ -477,6 +529,12 @@ impl<V> IdempotencyStore<V> {
     /// Whether the store holds no entry.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    /// The summed weight of the completed entries held now (see
+    /// [`RunGuard::complete_weighted`]); never above the configured `max_bytes`.
+    pub fn stored_bytes(&self) -> usize {
+        lock(&self.inner.table).bytes
     }
 
     /// Starts a request under `key` with content `fp`.
@@ -515,7 +573,7 @@ impl<V> IdempotencyStore<V> {
                 };
             }
             Some(_) => {
-                if let Some(Entry::InFlight { slot, .. }) = t.map.remove(key) {
+                if let Some(Entry::InFlight { slot, .. }) = t.take(key) {
                     slot.settle(SlotState::Abandoned);
                 }
             }
@@ -613,7 +671,7 @@ fn remove_if<V>(t: &mut Table<V>, key: &str, generation: u64, kind: Kind) -> boo
             }
     });
     if matches {
-        if let Some(Entry::InFlight { slot, .. }) = t.map.remove(key) {
+        if let Some(Entry::InFlight { slot, .. }) = t.take(key) {
             slot.settle(SlotState::Abandoned);
         }
         return true;
@@ -889,6 +947,67 @@ mod tests {
         assert_eq!(
             s.begin("n99", fp("a")).unwrap_err(),
             Error::StoreFull { capacity: 4 }
+        );
+    }
+
+    #[test]
+    fn byte_budget_evicts_the_oldest_and_refuses_what_cannot_fit() {
+        let clock = Arc::new(ManualClock::default());
+        let cfg = IdempotencyConfig::builder()
+            .ttl(Duration::from_secs(60))
+            .max_entries(100)
+            .max_bytes(100)
+            .build()
+            .unwrap();
+        let s: IdempotencyStore<String> = IdempotencyStore::with_clock(cfg, clock.clone());
+        let run = |key: &str, body: &str| {
+            let Begin::Run(g) = s.begin(key, fp(key)).unwrap() else {
+                panic!("{key} must run")
+            };
+            g.complete_weighted(body.to_owned(), body.len())
+        };
+        for i in 0..4 {
+            clock.advance_ms(10);
+            run(&format!("k{i}"), &"x".repeat(30));
+        }
+        // 4 x 30 > 100: storing k3 evicted k0, the oldest.
+        assert_eq!(s.stored_bytes(), 90);
+        assert_eq!(s.len(), 3);
+        assert!(matches!(s.begin("k1", fp("k1")).unwrap(), Begin::Replay(_)));
+        let Begin::Run(again) = s.begin("k0", fp("k0")).unwrap() else {
+            panic!("k0 was evicted: it runs again")
+        };
+        drop(again);
+        // 60 more bytes: k1 and k2 go, k3 stays.
+        run("big", &"y".repeat(60));
+        assert_eq!(s.stored_bytes(), 90);
+        assert!(matches!(s.begin("k3", fp("k3")).unwrap(), Begin::Replay(_)));
+        assert!(matches!(s.begin("k2", fp("k2")).unwrap(), Begin::Run(_)));
+        // Heavier than the whole budget: the waiter gets it, the store does not keep it.
+        let Begin::Run(g) = s.begin("huge", fp("huge")).unwrap() else {
+            panic!()
+        };
+        let Begin::Wait(w) = s.begin("huge", fp("huge")).unwrap() else {
+            panic!()
+        };
+        g.complete_weighted("z".repeat(101), 101);
+        assert_eq!(w.wait(Duration::from_secs(1)).unwrap().len(), 101);
+        assert_eq!(
+            s.stored_bytes(),
+            90,
+            "nothing evicted for a value not stored"
+        );
+        assert!(matches!(
+            s.begin("huge", fp("huge")).unwrap(),
+            Begin::Run(_)
+        ));
+        // Expiry gives the bytes back.
+        clock.advance(Duration::from_secs(61));
+        assert!(matches!(s.begin("n", fp("n")).unwrap(), Begin::Run(_)));
+        assert_eq!(s.stored_bytes(), 0);
+        assert!(
+            IdempotencyConfig::builder().max_bytes(0).build().is_err(),
+            "a zero budget is a configuration error"
         );
     }
 

@@ -23,12 +23,12 @@ use crate::config::{Config, ProviderConfig};
 use crate::credentials::Credentials;
 use crate::error::{ApiError, StartError};
 use crate::http::{Bearer, SecurityHeaders, bearer, strict_json};
-use crate::keys::{SqliteKeyStore, record_json};
+use crate::keys::{CachedKeyStore, record_json};
 use crate::limits::Limits;
 use crate::mock::MockProvider;
 use crate::openai::{ChatRequest, EmbeddingsRequest, SpeechRequest};
 use crate::provider::{Endpoint, HttpUpstream, Reply, Upstream};
-use crate::resilient::{Resilience, StoredAnswer};
+use crate::resilient::{IdemBegin, Resilience, StoredAnswer};
 use crate::secrets::AdminKey;
 use crate::security::Content;
 use crate::store::Db;
@@ -48,7 +48,7 @@ pub struct AppState {
     /// API keys (key-format).
     pub keys: KeyManager,
     /// Their store (for the admin list and tool allow-lists).
-    pub key_store: Arc<SqliteKeyStore>,
+    pub key_store: Arc<CachedKeyStore>,
     /// Rate limits (rate-limit).
     pub limits: Limits,
     /// Provider credentials, encrypted at rest (envelope-encryption).
@@ -83,7 +83,7 @@ pub struct Parts {
     /// The key manager.
     pub keys: KeyManager,
     /// Its store.
-    pub key_store: Arc<SqliteKeyStore>,
+    pub key_store: Arc<CachedKeyStore>,
     /// The credential store.
     pub credentials: Credentials,
     /// The audit trail.
@@ -113,7 +113,11 @@ impl AppState {
             &config.redis_prefix,
         )?;
         let content = Content::new(config.injection_mode, config.pii_redaction)?;
-        let resilience = Resilience::new(&config.limits)?;
+        let resilience = Resilience::new(
+            &config.limits,
+            config.redis_url.as_deref(),
+            &config.redis_prefix,
+        )?;
         Ok(Self {
             config,
             upstream,
@@ -267,6 +271,11 @@ where
     Fut: Future<Output = Result<Response, ApiError>>,
 {
     let (parts, body) = request.into_parts();
+    // PostgreSQL keys: the presented key's record is re-read now (a revoke on any instance
+    // applies to this request); a no-op with SQLite.
+    if let Err(e) = st.key_store.refresh_for(&st.keys, &parts.headers).await {
+        return e.into_response();
+    }
     let mut caller = match admit(&st, &parts.headers, endpoint) {
         Ok(c) => c,
         Err(e) => return e.into_response(),
@@ -324,7 +333,8 @@ impl axum::body::HttpBody for SlotBody {
 /// With an `Idempotency-Key`, the first request runs and its complete (non-streamed, 2xx)
 /// answer is stored for 24 h; duplicates get it back (`Idempotent-Replayed: true`), a
 /// duplicate arriving while the first is in flight waits for it, and the same key with another
-/// body is 422. Keys are scoped to the API key.
+/// body is 422. Keys are scoped to the API key. With Redis, on every instance; when Redis
+/// fails, requests carrying the header are refused with 503 (fail closed).
 async fn idempotent<F, Fut>(
     st: Shared,
     caller: Caller,
@@ -361,6 +371,7 @@ where
         .resilience
         .idempotency
         .begin(&scoped, fp)
+        .await
         .map_err(|e| match e {
             resilience::Error::IdempotencyConflict => ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -372,12 +383,17 @@ where
             }
             other => {
                 tracing::error!(error = %other, "idempotency store failed");
-                ApiError::internal()
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "IDEMPOTENCY_003",
+                    "the idempotency store is unavailable; retry shortly",
+                )
+                .with_header(header::RETRY_AFTER, HeaderValue::from_static("1"))
             }
         })?;
     match begin {
-        resilience::Begin::Replay(stored) => Ok(replay(&stored)),
-        resilience::Begin::Wait(waiter) => {
+        IdemBegin::Replay(stored) => Ok(replay(&stored)),
+        IdemBegin::Wait(waiter) => {
             let stored = waiter
                 .wait_async(Duration::from_secs(150))
                 .await
@@ -390,7 +406,7 @@ where
                 })?;
             Ok(replay(&stored))
         }
-        resilience::Begin::Run(guard) => {
+        IdemBegin::Run(guard) => {
             let response = inner(st, caller, headers, Body::from(bytes)).await?;
             let streamed = response
                 .headers()
@@ -404,11 +420,13 @@ where
             let body = axum::body::to_bytes(body, crate::provider::MAX_ANSWER_BYTES)
                 .await
                 .map_err(|_| ApiError::upstream("answer unreadable"))?;
-            guard.complete(StoredAnswer {
-                status: head.status,
-                content_type: head.headers.get(header::CONTENT_TYPE).cloned(),
-                body: body.clone(),
-            });
+            guard
+                .complete(StoredAnswer {
+                    status: head.status,
+                    content_type: head.headers.get(header::CONTENT_TYPE).cloned(),
+                    body: body.clone(),
+                })
+                .await;
             Ok(Response::from_parts(head, Body::from(body)))
         }
     }
@@ -614,6 +632,9 @@ async fn admin_auth(State(st): State<Shared>, request: Request, next: Next) -> R
 }
 
 async fn admin_status(State(st): State<Shared>) -> Response {
+    if let Err(e) = st.key_store.refresh_all().await {
+        return e.into_response();
+    }
     let provider = match &st.config.provider {
         ProviderConfig::Mock { .. } => "mock",
         ProviderConfig::Openai { .. } => "openai",
@@ -624,6 +645,8 @@ async fn admin_status(State(st): State<Shared>) -> Response {
         "injection_mode": format!("{:?}", st.config.injection_mode).to_lowercase(),
         "pii_redaction": st.config.pii_redaction,
         "shared_limits": st.limits.shared(),
+        "shared_idempotency": st.resilience.idempotency.shared(),
+        "shared_keys": st.key_store.shared(),
         "keys": st.key_store.list_all().len(),
     }))
     .into_response()
@@ -733,6 +756,9 @@ async fn create_key(
 }
 
 async fn admin_list_keys(State(st): State<Shared>) -> Response {
+    if let Err(e) = st.key_store.refresh_all().await {
+        return e.into_response();
+    }
     let keys: Vec<_> = st
         .key_store
         .list_all()
@@ -803,6 +829,7 @@ async fn rotate_key(
     let grace = req
         .grace_secs
         .map_or(DEFAULT_ROTATION_GRACE, Duration::from_secs);
+    st.key_store.refresh_id(id).await?;
     let issued = match st.keys.rotate(id, grace) {
         Ok(issued) => issued,
         Err(e) => {

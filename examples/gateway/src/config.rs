@@ -57,6 +57,9 @@ pub struct LimitsConfig {
     pub concurrent_per_key: u32,
     /// Requests in flight over the whole gateway.
     pub concurrent_total: u32,
+    /// Budget of answer bytes the in-memory `Idempotency-Key` store keeps (oldest evicted
+    /// first; an answer larger than the budget is not stored). Not used with Redis.
+    pub idempotency_max_bytes: usize,
 }
 
 impl Default for LimitsConfig {
@@ -67,6 +70,7 @@ impl Default for LimitsConfig {
             costly: "5/min".into(),
             concurrent_per_key: 16,
             concurrent_total: 512,
+            idempotency_max_bytes: 64 * 1024 * 1024,
         }
     }
 }
@@ -115,8 +119,12 @@ pub struct Config {
     pub redis_url: Option<String>,
     /// Key prefix of the shared limits in Redis (instances sharing quotas use the same one).
     pub redis_prefix: String,
-    /// PostgreSQL URL for the audit log (`RAMPART_POSTGRES_URL`).
+    /// PostgreSQL URL for the key records and the audit log (`RAMPART_POSTGRES_URL`, feature
+    /// `postgres`).
     pub postgres_url: Option<String>,
+    /// PostgreSQL schema of the gateway's tables (`RAMPART_POSTGRES_SCHEMA`; instances sharing
+    /// keys and audit log use the same one).
+    pub postgres_schema: String,
 }
 
 impl Default for Config {
@@ -140,6 +148,7 @@ impl Default for Config {
             redis_url: None,
             redis_prefix: "rampart-gateway".into(),
             postgres_url: None,
+            postgres_schema: "rampart_gateway".into(),
         }
     }
 }
@@ -245,6 +254,14 @@ impl Config {
         }
         if let Some(v) = get("RAMPART_POSTGRES_URL").filter(|v| !v.is_empty()) {
             self.postgres_url = Some(v);
+        }
+        if let Some(v) = get("RAMPART_POSTGRES_SCHEMA") {
+            self.postgres_schema = v;
+        }
+        if let Some(v) = get("RAMPART_IDEMPOTENCY_MAX_BYTES") {
+            self.limits.idempotency_max_bytes = v
+                .parse()
+                .map_err(|_| bad("RAMPART_IDEMPOTENCY_MAX_BYTES", &v))?;
         }
         Ok(())
     }

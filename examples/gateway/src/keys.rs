@@ -1,13 +1,22 @@
-//! API keys: key-format's [`key_format::KeyManager`] over a SQLite-backed [`KeyStore`] with an in-memory
-//! cache in front (verification does one hash-map lookup; every change is written through).
+//! API keys: key-format's [`key_format::KeyManager`] over a [`KeyStore`] with an in-memory
+//! cache in front of SQLite (the default) or, with feature `postgres` and
+//! `RAMPART_POSTGRES_URL`, PostgreSQL shared by every instance.
+//!
+//! - SQLite: the cache is the truth for this instance (every change is written through);
+//!   verification does one hash-map lookup.
+//! - PostgreSQL: [`CachedKeyStore::refresh_for`] re-reads the presented key's row (one
+//!   primary-key lookup) before every verification, so a revoke committed on any instance is
+//!   seen by the very next request everywhere: the cache never answers with a stale record.
+//!   Changes are compare-and-set on the row's version.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use key_format::{Error as KeyError, KeyRecord, KeyStore, Timestamp};
+use axum::http::HeaderMap;
+use key_format::{Error as KeyError, KeyManager, KeyRecord, KeyStore, Timestamp};
 use serde::{Deserialize, Serialize};
 
-use crate::error::StartError;
+use crate::error::{ApiError, StartError};
 use crate::store::Db;
 
 /// What the gateway stores per key: key-format's record (a peppered hash, never the key) plus
@@ -24,15 +33,25 @@ pub struct StoredKey {
 /// A cached record with its tool allow-list.
 pub type Entry = (Arc<KeyRecord>, Option<Arc<[String]>>);
 
-/// The store.
-pub struct SqliteKeyStore {
-    db: Arc<Db>,
+/// Where the records live.
+#[derive(Debug)]
+enum Backend {
+    Sqlite(Arc<Db>),
+    #[cfg(feature = "postgres")]
+    Postgres(Arc<crate::pg::PgKeys>),
+}
+
+/// The store: a cache in front of SQLite or PostgreSQL.
+pub struct CachedKeyStore {
+    backend: Backend,
     cache: RwLock<HashMap<String, Entry>>,
 }
 
-impl std::fmt::Debug for SqliteKeyStore {
+impl std::fmt::Debug for CachedKeyStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SqliteKeyStore")
+        f.debug_struct("CachedKeyStore")
+            .field("backend", &self.backend)
+            .finish_non_exhaustive()
     }
 }
 
@@ -40,32 +59,108 @@ fn store_err(e: impl std::error::Error + Send + Sync + 'static) -> KeyError {
     KeyError::Store(Box::new(e))
 }
 
-impl SqliteKeyStore {
+fn parse(id: &str, json: &str) -> Result<StoredKey, KeyError> {
+    serde_json::from_str(json).map_err(|e| KeyError::Store(format!("key record {id}: {e}").into()))
+}
+
+fn entry(stored: StoredKey) -> Entry {
+    (Arc::new(stored.record), stored.tools.map(Arc::from))
+}
+
+impl CachedKeyStore {
     /// Loads every record of `db`.
     pub fn open(db: Arc<Db>) -> Result<Self, StartError> {
         let mut cache = HashMap::new();
         for (id, json) in db.keys().map_err(|e| StartError::Database(e.to_string()))? {
-            let stored: StoredKey = serde_json::from_str(&json)
-                .map_err(|e| StartError::Database(format!("key record {id}: {e}")))?;
-            let tools = stored.tools.map(Arc::from);
-            cache.insert(id, (Arc::new(stored.record), tools));
+            let stored = parse(&id, &json).map_err(|e| StartError::Database(e.to_string()))?;
+            cache.insert(id, entry(stored));
         }
         Ok(Self {
-            db,
+            backend: Backend::Sqlite(db),
             cache: RwLock::new(cache),
         })
     }
 
-    fn write(&self, record: &KeyRecord, tools: Option<&[String]>) -> Result<(), KeyError> {
-        let stored = StoredKey {
-            record: record.clone(),
-            tools: tools.map(<[String]>::to_vec),
-        };
-        let json = serde_json::to_string(&stored).map_err(store_err)?;
-        self.db.put_key(&record.key_id, &json).map_err(store_err)
+    /// A store over the PostgreSQL table (records are read on demand, nothing is preloaded).
+    #[cfg(feature = "postgres")]
+    pub fn postgres(pg: Arc<crate::pg::PgKeys>) -> Self {
+        Self {
+            backend: Backend::Postgres(pg),
+            cache: RwLock::new(HashMap::new()),
+        }
     }
 
-    /// Every record with its tools, newest first (for the admin list).
+    /// Whether the records live in PostgreSQL (shared by every instance).
+    pub fn shared(&self) -> bool {
+        !matches!(self.backend, Backend::Sqlite(_))
+    }
+
+    #[cfg(feature = "postgres")]
+    fn cache_put(&self, id: &str, stored: Option<StoredKey>) {
+        let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
+        match stored {
+            Some(s) => cache.insert(id.to_owned(), entry(s)),
+            None => cache.remove(id),
+        };
+    }
+
+    /// Before a verification: with PostgreSQL, re-reads the row of the key presented in
+    /// `headers` (when it is well-formed and its tag checks out, so junk never reaches the
+    /// database) into the cache. A database failure is 503 (fail closed: no verification
+    /// against a record that may be stale). With SQLite, nothing to do.
+    pub async fn refresh_for(
+        &self,
+        keys: &KeyManager,
+        headers: &HeaderMap,
+    ) -> Result<(), ApiError> {
+        #[cfg(feature = "postgres")]
+        if let Backend::Postgres(_) = &self.backend {
+            let crate::http::Bearer::Token(token) = crate::http::bearer(headers) else {
+                return Ok(());
+            };
+            let Ok(parsed) = keys.format().parse(token) else {
+                return Ok(());
+            };
+            return self.refresh_id(parsed.key_id()).await;
+        }
+        let _ = (keys, headers);
+        Ok(())
+    }
+
+    /// With PostgreSQL, re-reads the row of `id` into the cache (503 when the database
+    /// fails). With SQLite, nothing to do.
+    pub async fn refresh_id(&self, id: &str) -> Result<(), ApiError> {
+        #[cfg(feature = "postgres")]
+        if let Backend::Postgres(pg) = &self.backend {
+            let stored = match pg.fetch(id).await {
+                Ok(Some((json, _))) => Some(parse(id, &json).map_err(unavailable)?),
+                Ok(None) => None,
+                Err(e) => return Err(unavailable(e)),
+            };
+            self.cache_put(id, stored);
+        }
+        let _ = id;
+        Ok(())
+    }
+
+    /// With PostgreSQL, reloads every record into the cache (the admin list). With SQLite,
+    /// nothing to do.
+    pub async fn refresh_all(&self) -> Result<(), ApiError> {
+        #[cfg(feature = "postgres")]
+        if let Backend::Postgres(pg) = &self.backend {
+            let rows = pg.fetch_all().await.map_err(unavailable)?;
+            let mut fresh = HashMap::with_capacity(rows.len());
+            for (id, json) in rows {
+                let stored = parse(&id, &json).map_err(unavailable)?;
+                fresh.insert(id, entry(stored));
+            }
+            *self.cache.write().unwrap_or_else(PoisonError::into_inner) = fresh;
+        }
+        Ok(())
+    }
+
+    /// Every record with its tools, newest first (for the admin list; call
+    /// [`CachedKeyStore::refresh_all`] first).
     pub fn list_all(&self) -> Vec<Entry> {
         let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         let mut all: Vec<_> = cache.values().cloned().collect();
@@ -77,7 +172,7 @@ impl SqliteKeyStore {
         all
     }
 
-    /// The tool allow-list of `key_id`.
+    /// The tool allow-list of `key_id` (as of the last refresh).
     pub fn tools(&self, key_id: &str) -> Option<Arc<[String]>> {
         let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
         cache.get(key_id).and_then(|(_, t)| t.clone())
@@ -85,25 +180,96 @@ impl SqliteKeyStore {
 
     /// Sets the tool allow-list of `key_id`; `false` when there is no such key.
     pub fn set_tools(&self, key_id: &str, tools: Option<Vec<String>>) -> Result<bool, KeyError> {
-        let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
-        let Some(entry) = cache.get_mut(key_id) else {
-            return Ok(false);
-        };
-        let tools: Option<Arc<[String]>> = tools.map(Arc::from);
-        self.write(&entry.0, tools.as_deref())?;
-        entry.1 = tools;
-        Ok(true)
+        self.change(key_id, &mut |s| s.tools.clone_from(&tools))
+    }
+
+    /// Applies `change` to the stored record of `key_id` (atomically for this backend) and
+    /// refreshes the cache; `false` when there is no such key.
+    fn change(
+        &self,
+        key_id: &str,
+        change: &mut dyn FnMut(&mut StoredKey),
+    ) -> Result<bool, KeyError> {
+        match &self.backend {
+            Backend::Sqlite(db) => {
+                let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
+                let Some(entry) = cache.get_mut(key_id) else {
+                    return Ok(false);
+                };
+                let mut stored = StoredKey {
+                    record: (*entry.0).clone(),
+                    tools: entry.1.as_deref().map(<[String]>::to_vec),
+                };
+                change(&mut stored);
+                stored.record.key_id = key_id.to_owned();
+                let json = serde_json::to_string(&stored).map_err(store_err)?;
+                db.put_key(key_id, &json).map_err(store_err)?;
+                *entry = self::entry(stored);
+                Ok(true)
+            }
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pg) => {
+                // Compare-and-set on the version: a concurrent change on another instance
+                // makes this one read again instead of overwriting it.
+                for _ in 0..16 {
+                    let Some((json, version)) = pg.fetch_blocking(key_id).map_err(store_err)?
+                    else {
+                        self.cache_put(key_id, None);
+                        return Ok(false);
+                    };
+                    let mut stored = parse(key_id, &json)?;
+                    change(&mut stored);
+                    stored.record.key_id = key_id.to_owned();
+                    let json = serde_json::to_string(&stored).map_err(store_err)?;
+                    if pg
+                        .compare_and_set_blocking(key_id, &json, version)
+                        .map_err(store_err)?
+                    {
+                        self.cache_put(key_id, Some(stored));
+                        return Ok(true);
+                    }
+                }
+                Err(KeyError::Store("key record kept changing".into()))
+            }
+        }
     }
 }
 
-impl KeyStore for SqliteKeyStore {
+#[cfg(feature = "postgres")]
+fn unavailable(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "key store failed");
+    ApiError::new(
+        axum::http::StatusCode::SERVICE_UNAVAILABLE,
+        "INTERNAL_002",
+        "key store unavailable",
+    )
+}
+
+impl KeyStore for CachedKeyStore {
     fn insert(&self, record: KeyRecord) -> Result<(), KeyError> {
-        let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
-        if cache.contains_key(&record.key_id) {
-            return Err(KeyError::DuplicateKeyId);
+        let stored = StoredKey {
+            record,
+            tools: None,
+        };
+        let id = stored.record.key_id.clone();
+        let json = serde_json::to_string(&stored).map_err(store_err)?;
+        match &self.backend {
+            Backend::Sqlite(db) => {
+                let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
+                if cache.contains_key(&id) {
+                    return Err(KeyError::DuplicateKeyId);
+                }
+                db.put_key(&id, &json).map_err(store_err)?;
+                cache.insert(id, entry(stored));
+            }
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pg) => {
+                if !pg.insert_blocking(&id, &json).map_err(store_err)? {
+                    return Err(KeyError::DuplicateKeyId);
+                }
+                self.cache_put(&id, Some(stored));
+            }
         }
-        self.write(&record, None)?;
-        cache.insert(record.key_id.clone(), (Arc::new(record), None));
         Ok(())
     }
 
@@ -117,20 +283,49 @@ impl KeyStore for SqliteKeyStore {
         key_id: &str,
         change: &mut dyn FnMut(&mut KeyRecord),
     ) -> Result<bool, KeyError> {
-        let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
-        let Some(entry) = cache.get_mut(key_id) else {
-            return Ok(false);
-        };
-        let mut record = (*entry.0).clone();
-        change(&mut record);
-        self.write(&record, entry.1.as_deref())?;
-        entry.0 = Arc::new(record);
-        Ok(true)
+        self.change(key_id, &mut |s| change(&mut s.record))
     }
 
     fn touch(&self, key_id: &str, at: Timestamp) -> Result<(), KeyError> {
-        self.update(key_id, &mut |r| r.last_used_at = Some(at))
-            .map(drop)
+        match &self.backend {
+            Backend::Sqlite(_) => self
+                .update(key_id, &mut |r| r.last_used_at = Some(at))
+                .map(drop),
+            #[cfg(feature = "postgres")]
+            Backend::Postgres(pg) => {
+                // Called from verification on the request path: written in the background
+                // (compare-and-set, so it never undoes a concurrent revoke), never waited for.
+                if let Some(entry) = self
+                    .cache
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .get_mut(key_id)
+                {
+                    let mut record = (*entry.0).clone();
+                    record.last_used_at = Some(at);
+                    entry.0 = Arc::new(record);
+                }
+                let (pg2, id) = (pg.clone(), key_id.to_owned());
+                pg.spawn(async move {
+                    for _ in 0..4 {
+                        let Ok(Some((json, version))) = pg2.fetch(&id).await else {
+                            return;
+                        };
+                        let Ok(mut stored) = serde_json::from_str::<StoredKey>(&json) else {
+                            return;
+                        };
+                        stored.record.last_used_at = Some(at);
+                        let Ok(json) = serde_json::to_string(&stored) else {
+                            return;
+                        };
+                        if !matches!(pg2.compare_and_set(&id, &json, version).await, Ok(false)) {
+                            return;
+                        }
+                    }
+                });
+                Ok(())
+            }
+        }
     }
 
     fn list_for(&self, principal: &str) -> Result<Vec<Arc<KeyRecord>>, KeyError> {
@@ -171,7 +366,7 @@ mod tests {
         let secret = || ServerSecret::from_bytes(&[7u8; 32]).unwrap();
         let (plain, id) = {
             let db = Arc::new(Db::open(dir.path()).unwrap());
-            let store = Arc::new(SqliteKeyStore::open(db).unwrap());
+            let store = Arc::new(CachedKeyStore::open(db).unwrap());
             let keys = KeyManager::builder("rmp", secret())
                 .store(store.clone())
                 .build()
@@ -188,7 +383,7 @@ mod tests {
             (plain.expose().to_owned(), record.key_id)
         };
         let db = Arc::new(Db::open(dir.path()).unwrap());
-        let store = Arc::new(SqliteKeyStore::open(db).unwrap());
+        let store = Arc::new(CachedKeyStore::open(db).unwrap());
         assert_eq!(
             store.tools(&id).as_deref(),
             Some(&["search".to_owned()][..])
@@ -200,7 +395,7 @@ mod tests {
         assert!(keys.verify(&plain).unwrap().is_valid());
         keys.revoke(&id).unwrap();
         let db = Arc::new(Db::open(dir.path()).unwrap());
-        let store = Arc::new(SqliteKeyStore::open(db).unwrap());
+        let store = Arc::new(CachedKeyStore::open(db).unwrap());
         let keys = KeyManager::builder("rmp", secret())
             .store(store)
             .build()

@@ -13,6 +13,8 @@ pub mod limits;
 pub mod mock;
 pub mod openai;
 pub mod passthrough;
+#[cfg(feature = "postgres")]
+pub mod pg;
 pub mod provider;
 pub mod resilient;
 pub mod secrets;
@@ -118,6 +120,19 @@ pub fn build_state(
     create_private_dir(&dir)?;
     let secret_dir = dir.join("secrets");
     let require = config.require_env_secrets;
+    #[cfg(not(feature = "postgres"))]
+    if config.postgres_url.is_some() {
+        // Keys and revocations would silently stay per instance: refuse rather than pretend.
+        return Err(StartError::Config(
+            "RAMPART_POSTGRES_URL is set but this build has no `postgres` feature \
+             (cargo run -p gateway --features postgres)"
+                .into(),
+        ));
+    }
+    // Instances sharing one key table and one audit log must share the pepper (or keys issued
+    // on one would not verify on another) and the checkpoint key: never generate them per
+    // instance.
+    let shared = config.postgres_url.is_some();
     let admin_env = env("RAMPART_ADMIN_KEY").map(Zeroizing::new);
     if let Some(value) = &admin_env {
         check(SecretPurpose::Signing)("RAMPART_ADMIN_KEY", value)?;
@@ -130,7 +145,7 @@ pub fn build_state(
         &secret_dir,
         "key_pepper",
         32,
-        require,
+        require || shared,
         check(SecretPurpose::Signing),
     )?;
     let component = |component: &'static str| {
@@ -154,7 +169,7 @@ pub fn build_state(
         &secret_dir,
         "audit_key",
         32,
-        require,
+        require || shared,
         check(SecretPurpose::Signing),
     )?;
     let db = Arc::new(store::Db::open(&dir)?);
@@ -162,8 +177,22 @@ pub fn build_state(
         credentials::master_key(&master, master_origin)?,
         db.clone(),
     )?;
-    let audit = audit::Audit::open(&dir, &audit_key)?;
-    let key_store = Arc::new(keys::SqliteKeyStore::open(db.clone())?);
+    let (audit, key_store) = match config.postgres_url.as_deref() {
+        #[cfg(feature = "postgres")]
+        Some(url) => {
+            let schema = &config.postgres_schema;
+            let pg = pg::PgKeys::connect(url, schema)
+                .map_err(|e| StartError::Database(e.to_string()))?;
+            (
+                audit::Audit::open_postgres(url, schema, &audit_key)?,
+                Arc::new(keys::CachedKeyStore::postgres(pg)),
+            )
+        }
+        _ => (
+            audit::Audit::open(&dir, &audit_key)?,
+            Arc::new(keys::CachedKeyStore::open(db.clone())?),
+        ),
+    };
     let server_secret =
         key_format::ServerSecret::from_bytes(pepper.expose()).map_err(component("key-format"))?;
     let keys = key_format::KeyManager::builder(&config.key_prefix, server_secret)
@@ -171,16 +200,6 @@ pub fn build_state(
         .build()
         .map_err(component("key-format"))?;
     let demo_ttl = config.demo_key_ttl_secs;
-    if config.redis_url.is_some() {
-        tracing::warn!(
-            "RAMPART_REDIS_URL is set but not used by this build: limits stay in memory"
-        );
-    }
-    if config.postgres_url.is_some() {
-        tracing::warn!(
-            "RAMPART_POSTGRES_URL is set but not used by this build: the audit log stays in a file"
-        );
-    }
     let state = Arc::new(AppState::new(
         config,
         app::Parts {

@@ -1,13 +1,16 @@
 //! resilience around the provider: a circuit breaker (consecutive failures open it; the open
 //! time grows with failed probes, up to a cap; half-open admits bounded probes with deadlines)
-//! and concurrency limits per key and over the whole gateway (load shedding with 503).
+//! and concurrency limits per key and over the whole gateway (load shedding with 503); and the
+//! `Idempotency-Key` store: in memory (bounded by entries and by stored bytes) or, with feature
+//! `redis` and `RAMPART_REDIS_URL`, in Redis shared by every instance.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderValue, StatusCode, header};
 use resilience::{
-    Acquire, Admission, BreakerConfig, CircuitBreaker, ConcurrencyLimiter, IdempotencyConfig,
-    IdempotencyStore, InFlight, LimiterConfig, Priority,
+    Acquire, Admission, Begin, BreakerConfig, CircuitBreaker, ConcurrencyLimiter, Fingerprint,
+    IdempotencyConfig, IdempotencyStore, InFlight, LimiterConfig, Priority, RunGuard, Waiter,
 };
 
 use crate::config::LimitsConfig;
@@ -25,13 +28,167 @@ pub struct StoredAnswer {
     pub body: axum::body::Bytes,
 }
 
+impl StoredAnswer {
+    /// What the answer weighs against the in-memory store's byte budget.
+    pub fn weight(&self) -> usize {
+        self.body.len() + self.content_type.as_ref().map_or(0, HeaderValue::len) + 2
+    }
+
+    /// Status (2 bytes, big endian) ‖ content-type length (2 bytes) ‖ content type ‖ body: the
+    /// record stored in Redis.
+    pub fn encode(&self) -> Vec<u8> {
+        let ct = self
+            .content_type
+            .as_ref()
+            .map_or(&[][..], HeaderValue::as_bytes);
+        let ct = ct
+            .get(..ct.len().min(usize::from(u16::MAX)))
+            .unwrap_or_default();
+        let mut out = Vec::with_capacity(4 + ct.len() + self.body.len());
+        out.extend_from_slice(&self.status.as_u16().to_be_bytes());
+        out.extend_from_slice(&u16::try_from(ct.len()).unwrap_or(0).to_be_bytes());
+        out.extend_from_slice(ct);
+        out.extend_from_slice(&self.body);
+        out
+    }
+
+    /// Decodes [`StoredAnswer::encode`]'s record; `None` when it is not one.
+    pub fn decode(raw: &[u8]) -> Option<Self> {
+        let (status, rest) = raw.split_first_chunk::<2>()?;
+        let (len, rest) = rest.split_first_chunk::<2>()?;
+        let (ct, body) = rest.split_at_checked(usize::from(u16::from_be_bytes(*len)))?;
+        Some(Self {
+            status: StatusCode::from_u16(u16::from_be_bytes(*status)).ok()?,
+            content_type: if ct.is_empty() {
+                None
+            } else {
+                Some(HeaderValue::from_bytes(ct).ok()?)
+            },
+            body: axum::body::Bytes::copy_from_slice(body),
+        })
+    }
+}
+
+/// Where `Idempotency-Key` records live.
+#[derive(Debug)]
+pub enum Idempotency {
+    /// In this process: 24 h window, at most 100 000 entries and `idempotency_max_bytes` of
+    /// stored answers.
+    Memory(IdempotencyStore<StoredAnswer>),
+    /// In Redis (feature `redis`), shared by every instance with the same `redis_prefix`.
+    #[cfg(feature = "redis")]
+    Redis(resilience::AsyncRedisIdempotencyStore),
+}
+
+/// The answer of [`Idempotency::begin`].
+#[derive(Debug)]
+pub enum IdemBegin {
+    /// First request with this key (on any instance): run it, then complete the guard.
+    Run(IdemGuard),
+    /// A completed duplicate: its stored answer.
+    Replay(Arc<StoredAnswer>),
+    /// The first request is still running (here or elsewhere): wait for it.
+    Wait(IdemWaiter),
+}
+
+/// Held by the request that runs.
+#[derive(Debug)]
+pub enum IdemGuard {
+    /// In memory.
+    Memory(RunGuard<StoredAnswer>),
+    /// In Redis.
+    #[cfg(feature = "redis")]
+    Redis(resilience::AsyncRedisRunGuard),
+}
+
+/// Held by a duplicate of an in-flight request.
+#[derive(Debug)]
+pub enum IdemWaiter {
+    /// In memory.
+    Memory(Waiter<StoredAnswer>),
+    /// In Redis.
+    #[cfg(feature = "redis")]
+    Redis(resilience::AsyncRedisWaiter),
+}
+
+impl Idempotency {
+    /// Starts a request under `key` with content `fp` (resilience's errors as they are).
+    pub async fn begin(&self, key: &str, fp: Fingerprint) -> Result<IdemBegin, resilience::Error> {
+        match self {
+            Self::Memory(store) => Ok(match store.begin(key, fp)? {
+                Begin::Run(g) => IdemBegin::Run(IdemGuard::Memory(g)),
+                Begin::Replay(a) => IdemBegin::Replay(a),
+                Begin::Wait(w) => IdemBegin::Wait(IdemWaiter::Memory(w)),
+            }),
+            #[cfg(feature = "redis")]
+            Self::Redis(store) => Ok(match store.begin(key, fp).await? {
+                resilience::AsyncRedisBegin::Run(g) => IdemBegin::Run(IdemGuard::Redis(g)),
+                resilience::AsyncRedisBegin::Replay(raw) => IdemBegin::Replay(Arc::new(
+                    StoredAnswer::decode(&raw).ok_or(resilience::Error::CorruptRecord)?,
+                )),
+                resilience::AsyncRedisBegin::Wait(w) => IdemBegin::Wait(IdemWaiter::Redis(w)),
+            }),
+        }
+    }
+
+    /// Whether the records are shared through Redis.
+    pub fn shared(&self) -> bool {
+        !matches!(self, Self::Memory(_))
+    }
+}
+
+impl IdemGuard {
+    /// Stores `answer` for the window and hands it to the waiters. With Redis, a failure to
+    /// store is logged and otherwise ignored: the client still gets its answer, and the
+    /// in-flight marker expires with its lease (duplicates meanwhile wait, then get 409).
+    pub async fn complete(self, answer: StoredAnswer) {
+        match self {
+            Self::Memory(g) => {
+                let weight = answer.weight();
+                g.complete_weighted(answer, weight);
+            }
+            #[cfg(feature = "redis")]
+            Self::Redis(g) => {
+                if let Err(e) = g.complete(&answer.encode()).await {
+                    tracing::error!(error = %e, "idempotency record not stored in redis");
+                }
+            }
+        }
+    }
+
+    /// Frees the key without storing anything (the answer is not replayed).
+    pub fn release(self) {
+        // Dropping releases (the Redis guard from a spawned task).
+        drop(self);
+    }
+}
+
+impl IdemWaiter {
+    /// Waits for the first request's answer (see resilience's `wait_async` / `wait`).
+    pub async fn wait_async(
+        self,
+        timeout: Duration,
+    ) -> Result<Arc<StoredAnswer>, resilience::Error> {
+        match self {
+            Self::Memory(w) => w.wait_async(timeout).await,
+            #[cfg(feature = "redis")]
+            Self::Redis(w) => {
+                let raw = w.wait(timeout).await?;
+                StoredAnswer::decode(&raw)
+                    .map(Arc::new)
+                    .ok_or(resilience::Error::CorruptRecord)
+            }
+        }
+    }
+}
+
 /// The breaker, the limiter and the idempotency store.
 #[derive(Debug)]
 pub struct Resilience {
     breaker: CircuitBreaker,
     limiter: ConcurrencyLimiter,
-    /// `Idempotency-Key` store (in memory; 24 h window).
-    pub idempotency: IdempotencyStore<StoredAnswer>,
+    /// `Idempotency-Key` store (24 h window; in memory, or in Redis).
+    pub idempotency: Idempotency,
 }
 
 fn component(e: resilience::Error) -> StartError {
@@ -43,8 +200,13 @@ fn component(e: resilience::Error) -> StartError {
 
 impl Resilience {
     /// Five consecutive provider failures open the breaker for 5 s, doubling per failed probe
-    /// up to 60 s; one probe at a time, with a 30 s deadline.
-    pub fn new(limits: &LimitsConfig) -> Result<Self, StartError> {
+    /// up to 60 s; one probe at a time, with a 30 s deadline. With `redis_url` (feature
+    /// `redis`), idempotency records live in Redis under `{redis_prefix}:idem:`.
+    pub fn new(
+        limits: &LimitsConfig,
+        redis_url: Option<&str>,
+        redis_prefix: &str,
+    ) -> Result<Self, StartError> {
         let config = BreakerConfig::builder()
             .failure_threshold(5)
             .open_duration(Duration::from_secs(5))
@@ -61,12 +223,30 @@ impl Resilience {
         let idempotency = IdempotencyConfig::builder()
             .ttl(Duration::from_secs(24 * 3600))
             .lease(Duration::from_secs(150))
+            .max_bytes(limits.idempotency_max_bytes)
             .build()
             .map_err(component)?;
+        #[cfg(feature = "redis")]
+        let idempotency = match redis_url {
+            Some(url) => Idempotency::Redis(
+                resilience::AsyncRedisIdempotencyStore::open(
+                    url,
+                    &format!("{redis_prefix}:idem:"),
+                    idempotency,
+                )
+                .map_err(component)?,
+            ),
+            None => Idempotency::Memory(IdempotencyStore::new(idempotency)),
+        };
+        #[cfg(not(feature = "redis"))]
+        let idempotency = {
+            let _ = (redis_url, redis_prefix);
+            Idempotency::Memory(IdempotencyStore::new(idempotency))
+        };
         Ok(Self {
             breaker: CircuitBreaker::new("provider", config).map_err(component)?,
             limiter: ConcurrencyLimiter::new(limiter),
-            idempotency: IdempotencyStore::new(idempotency),
+            idempotency,
         })
     }
 
@@ -118,6 +298,41 @@ impl Resilience {
                 tracing::warn!(error = %e, "provider call failed");
                 Err(ApiError::upstream("the provider failed; try again later"))
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stored_answers_round_trip_through_their_redis_encoding() {
+        for answer in [
+            StoredAnswer {
+                status: StatusCode::OK,
+                content_type: Some(HeaderValue::from_static("application/json")),
+                body: axum::body::Bytes::from_static(b"{\"a\":1}"),
+            },
+            StoredAnswer {
+                status: StatusCode::CREATED,
+                content_type: None,
+                body: axum::body::Bytes::new(),
+            },
+        ] {
+            let back = StoredAnswer::decode(&answer.encode()).unwrap();
+            assert_eq!(back.status, answer.status);
+            assert_eq!(back.content_type, answer.content_type);
+            assert_eq!(back.body, answer.body);
+        }
+        // Truncated or foreign records are refused, never misread.
+        for bad in [
+            &b""[..],
+            b"\x00",
+            b"\x00\xc8\x00\x10short",
+            b"\x00\x00\x00\x00",
+        ] {
+            assert!(StoredAnswer::decode(bad).is_none(), "{bad:?}");
         }
     }
 }
