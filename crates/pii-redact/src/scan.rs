@@ -2074,6 +2074,39 @@ mod tests {
     }
 
     #[test]
+    fn values_across_trigger_windows_and_both_automata() {
+        // Every offset around the 64-byte trigger windows: the value is found whole.
+        for pad in 40..140 {
+            let filler = "é".repeat(pad / 2) + &"w".repeat(pad % 2);
+            for (value, entity) in [
+                ("4111 1111 1111 1111", Entity::CreditCard),
+                ("bob@example.com", Entity::Email),
+                ("192.168.0.1", Entity::IpAddress),
+                ("AKIAIOSFODNN7EXAMPLE", Entity::AwsKey),
+            ] {
+                one(&format!("{filler} {value} end"), entity, value);
+            }
+        }
+        // Literals of the two automata, adjacent and in either order.
+        let jwt = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U";
+        for text in [
+            format!("AKIAIOSFODNN7EXAMPLE {jwt}"),
+            format!("{jwt} AKIAIOSFODNN7EXAMPLE"),
+        ] {
+            let mut got: Vec<String> = found(&text).into_iter().map(|(e, _)| e).collect();
+            got.sort();
+            assert_eq!(got, ["AWS_KEY", "JWT"], "in {text:?}");
+        }
+        // Short numbers end fast, and are still read whole when a group follows.
+        none("status=200 latency_ms=87 t=09:12:33.123Z req-0a1b2c3d");
+        one(
+            "call 555\u{200b}123-4567 now",
+            Entity::Phone,
+            "555\u{200b}123-4567",
+        );
+    }
+
+    #[test]
     fn entities_can_be_switched_off() {
         let r = Redactor::builder().disable(&Entity::Email).build().unwrap();
         assert_eq!(r.redact("a@b.com 192.168.0.1"), "a@b.com [IP_REDACTED]");
