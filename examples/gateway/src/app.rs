@@ -591,9 +591,16 @@ async fn speech_inner(
     body: Body,
 ) -> Result<Response, ApiError> {
     let body = read_body(&st, body).await?;
-    let request: SpeechRequest = strict_json(&headers, &body)?;
+    let mut request: SpeechRequest = strict_json(&headers, &body)?;
     if request.input.chars().count() > 4096 {
         return Err(ApiError::bad_request("input longer than 4096 characters"));
+    }
+    // Placeholders cannot be restored in audio: secrets refuse the request, other PII is
+    // spoken as a phrase or refuses it (`speech_pii`), in the input and the voice instructions.
+    let policy = st.config.speech_pii;
+    request.input = st.content.speech_text(&request.input, policy)?;
+    if let Some(instructions) = &mut request.instructions {
+        *instructions = st.content.speech_text(instructions, policy)?;
     }
     // Serialised once, straight to the bytes that leave (no intermediate JSON tree).
     let outgoing = &request;

@@ -21,6 +21,21 @@ pub enum GuardMode {
     Off,
 }
 
+/// What `POST /v1/audio/speech` does with personal data in its `input` (and `instructions`).
+/// Placeholders cannot be restored in audio, so the reversible redaction of chat does not
+/// apply. Secrets (API keys, tokens, passwords, private keys, JWTs) are refused with 400
+/// `SECURITY_003` whatever this says: reading a credential aloud is never what a caller wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SpeechPii {
+    /// Each value is replaced by a spoken-friendly phrase (`an email address`, `a card
+    /// number`, …) and the request goes on (the default).
+    Spoken,
+    /// A request whose input holds any detected personal data is refused with 400
+    /// `SECURITY_004`, naming the kinds found (never the values).
+    Refuse,
+}
+
 /// Where completions go.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase", deny_unknown_fields)]
@@ -101,6 +116,8 @@ pub struct Config {
     pub injection_mode: GuardMode,
     /// Reversible PII redaction of prompts and redaction of responses.
     pub pii_redaction: bool,
+    /// PII in speech input (see [`SpeechPii`]); applies while `pii_redaction` is on.
+    pub speech_pii: SpeechPii,
     /// When true, secrets must come from the environment (`RAMPART_KEY_PEPPER`,
     /// `RAMPART_MASTER_KEY`, `RAMPART_ADMIN_KEY`): a missing one stops the start. When false
     /// (the embedded default), missing ones are generated into `data_dir` at first start.
@@ -139,6 +156,7 @@ impl Default for Config {
             body_read_timeout_secs: 30,
             injection_mode: GuardMode::Block,
             pii_redaction: true,
+            speech_pii: SpeechPii::Spoken,
             require_env_secrets: false,
             key_prefix: "rmp".into(),
             demo_key_ttl_secs: 24 * 3600,
@@ -219,6 +237,13 @@ impl Config {
         }
         if let Some(v) = get("RAMPART_PII_REDACTION") {
             self.pii_redaction = parse_bool(&v).ok_or_else(|| bad("RAMPART_PII_REDACTION", &v))?;
+        }
+        if let Some(v) = get("RAMPART_SPEECH_PII") {
+            self.speech_pii = match v.as_str() {
+                "spoken" => SpeechPii::Spoken,
+                "refuse" => SpeechPii::Refuse,
+                _ => return Err(bad("RAMPART_SPEECH_PII", &v)),
+            };
         }
         if let Some(v) = get("RAMPART_REQUIRE_ENV_SECRETS") {
             self.require_env_secrets =
@@ -327,6 +352,21 @@ mod tests {
         assert_eq!(c.cors_origins, ["https://a.example", "https://b.example"]);
         assert_eq!(c.injection_mode, GuardMode::Block);
         assert!(matches!(c.provider, ProviderConfig::Openai { .. }));
+    }
+
+    #[test]
+    fn speech_pii_from_file_and_environment() {
+        assert_eq!(Config::default().speech_pii, SpeechPii::Spoken);
+        let mut c = Config::from_toml("speech_pii = \"refuse\"\n").unwrap();
+        assert_eq!(c.speech_pii, SpeechPii::Refuse);
+        assert!(Config::from_toml("speech_pii = \"mumble\"\n").is_err());
+        c.apply_env(|n| (n == "RAMPART_SPEECH_PII").then(|| "spoken".into()))
+            .unwrap();
+        assert_eq!(c.speech_pii, SpeechPii::Spoken);
+        assert!(
+            c.apply_env(|n| (n == "RAMPART_SPEECH_PII").then(|| "loud".into()))
+                .is_err()
+        );
     }
 
     #[test]

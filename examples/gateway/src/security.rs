@@ -6,7 +6,7 @@ use injection_detect::{Action, Guard, Message as GuardMessage, Source};
 use pii_redact::{Mapping, Redactor};
 use serde_json::Value;
 
-use crate::config::GuardMode;
+use crate::config::{GuardMode, SpeechPii};
 use crate::error::{ApiError, StartError};
 use crate::openai::{ChatRequest, Role};
 
@@ -230,10 +230,79 @@ impl Content {
         self.answer_text(&ready, mapping)
     }
 
+    /// The text of a speech request as it may leave: placeholders cannot be restored in audio,
+    /// so secrets refuse the request (400 `SECURITY_003`), and other personal data is replaced
+    /// by a spoken-friendly phrase ([`SpeechPii::Spoken`]) or refuses it too
+    /// ([`SpeechPii::Refuse`], 400 `SECURITY_004`). The error names the kinds found, never a
+    /// value. With PII redaction off the text is returned as is.
+    pub fn speech_text(&self, text: &str, policy: SpeechPii) -> Result<String, ApiError> {
+        if !self.pii {
+            return Ok(text.to_owned());
+        }
+        let findings = self.redactor.detect(text);
+        if findings.is_empty() {
+            return Ok(text.to_owned());
+        }
+        let kinds = |secret: bool| {
+            let mut kinds: Vec<&str> = findings
+                .iter()
+                .filter(|f| !secret || f.entity.is_secret())
+                .map(|f| f.entity.name())
+                .collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            kinds
+        };
+        let refuse = |code: &'static str, message: &str, kinds: Vec<&str>| {
+            let mut err = ApiError::new(axum::http::StatusCode::BAD_REQUEST, code, message);
+            err.set_details(serde_json::json!({ "kinds": kinds }));
+            err
+        };
+        if findings.iter().any(|f| f.entity.is_secret()) {
+            return Err(refuse(
+                "SECURITY_003",
+                "speech input contains a secret (key, token or password); it is never spoken",
+                kinds(true),
+            ));
+        }
+        if policy == SpeechPii::Refuse {
+            return Err(refuse(
+                "SECURITY_004",
+                "speech input contains personal data, which this gateway does not send to the provider",
+                kinds(false),
+            ));
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut pos = 0;
+        for f in &findings {
+            out.push_str(text.get(pos..f.start).unwrap_or_default());
+            out.push_str(spoken(&f.entity));
+            pos = f.end;
+        }
+        out.push_str(text.get(pos..).unwrap_or_default());
+        Ok(out)
+    }
+
     /// Flushes the held-back tail at the end of a stream.
     pub fn stream_end(&self, pending: &mut String, mapping: &Mapping) -> String {
         let rest = std::mem::take(pending);
         self.answer_text(&rest, mapping)
+    }
+}
+
+/// How a redacted value reads aloud in speech input.
+fn spoken(entity: &pii_redact::Entity) -> &'static str {
+    use pii_redact::Entity;
+    match entity {
+        Entity::Email => "an email address",
+        Entity::Cpf => "a tax number",
+        Entity::Cnpj => "a company number",
+        Entity::CreditCard => "a card number",
+        Entity::Phone => "a phone number",
+        Entity::Ssn => "a social security number",
+        Entity::IpAddress => "an IP address",
+        Entity::Iban => "a bank account number",
+        _ => "a redacted value",
     }
 }
 
@@ -311,6 +380,32 @@ mod tests {
             .unwrap();
         assert!(args.contains("ada@example.com"), "{args}");
         assert!(!args.contains("grace@example.org"), "{args}");
+    }
+
+    #[test]
+    fn speech_text_speaks_pii_and_refuses_secrets() {
+        let c = Content::new(GuardMode::Block, true).unwrap();
+        let text = "Call +1 415 555 0100 or mail ada@example.com, card 4111 1111 1111 1111.";
+        let out = c.speech_text(text, SpeechPii::Spoken).unwrap();
+        assert_eq!(
+            out,
+            "Call a phone number or mail an email address, card a card number."
+        );
+        let err = c.speech_text(text, SpeechPii::Refuse).unwrap_err();
+        assert_eq!(err.code(), "SECURITY_004");
+        let key = "my key is sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4z and ada@example.com";
+        for policy in [SpeechPii::Spoken, SpeechPii::Refuse] {
+            assert_eq!(
+                c.speech_text(key, policy).unwrap_err().code(),
+                "SECURITY_003"
+            );
+        }
+        assert_eq!(
+            c.speech_text("hello there", SpeechPii::Refuse).unwrap(),
+            "hello there"
+        );
+        let off = Content::new(GuardMode::Block, false).unwrap();
+        assert_eq!(off.speech_text(key, SpeechPii::Refuse).unwrap(), key);
     }
 
     #[test]

@@ -211,3 +211,105 @@ async fn tool_declarations_and_history_tool_calls_are_guarded_and_redacted() {
     assert_eq!(a.status, 200, "{}", a.text());
     assert_clean(&gw);
 }
+
+const SPEECH: &str = "/v1/audio/speech";
+
+fn speech_body(input: &str, instructions: Option<&str>) -> String {
+    let mut body = json!({"model": "tts", "voice": "alloy", "input": input});
+    if let Some(i) = instructions {
+        body["instructions"] = json!(i);
+    }
+    body.to_string()
+}
+
+#[tokio::test]
+async fn speech_input_pii_is_spoken_and_secrets_are_refused() {
+    let gw = start(|c| c.limits.costly = "100/min".into()).await;
+    let key = gw.key().await;
+    // Personal data: spoken as phrases, in the input and in the voice instructions.
+    let a = gw
+        .post(
+            SPEECH,
+            Some(&key),
+            &speech_body(
+                &format!("Write to {EMAIL} and pay with {CARD}."),
+                Some(&format!("Speak warmly to {EMAIL}")),
+            ),
+        )
+        .await;
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_eq!(&a.body[..4], b"RIFF");
+    let received = gw.mock().received();
+    assert_eq!(received.len(), 1);
+    assert_eq!(
+        received[0].body["input"],
+        "Write to an email address and pay with a card number."
+    );
+    assert_eq!(
+        received[0].body["instructions"],
+        "Speak warmly to an email address"
+    );
+    // A secret refuses the request, in the input or the instructions: nothing leaves.
+    for body in [
+        speech_body(&format!("Read my key {SK} to me, and {EMAIL}"), None),
+        speech_body("Hello", Some(&format!("use {SK}"))),
+    ] {
+        let a = gw.post(SPEECH, Some(&key), &body).await;
+        assert_eq!(
+            (a.status, a.code().as_str()),
+            (400, "SECURITY_003"),
+            "{}",
+            a.text()
+        );
+        assert_eq!(a.json()["error"]["details"]["kinds"], json!(["API_KEY"]));
+        assert!(!a.text().contains(SK), "the error never echoes the value");
+    }
+    assert_eq!(gw.mock().received().len(), 1, "refused requests never left");
+    for r in gw.mock().received() {
+        let sent = r.body.to_string();
+        for secret in [EMAIL, CARD, SK, "4111"] {
+            assert!(
+                !sent.contains(secret),
+                "{secret} reached the provider: {sent}"
+            );
+        }
+    }
+    // Clean text goes out unchanged.
+    let a = gw
+        .post(SPEECH, Some(&key), &speech_body("Good morning.", None))
+        .await;
+    assert_eq!(a.status, 200);
+    assert_eq!(gw.mock().received()[1].body["input"], "Good morning.");
+}
+
+#[tokio::test]
+async fn speech_input_pii_is_refused_in_refuse_mode() {
+    let gw = start(|c| {
+        c.limits.costly = "100/min".into();
+        c.speech_pii = gateway::config::SpeechPii::Refuse;
+    })
+    .await;
+    let key = gw.key().await;
+    let a = gw
+        .post(
+            SPEECH,
+            Some(&key),
+            &speech_body(&format!("Write to {EMAIL} and pay with {CARD}."), None),
+        )
+        .await;
+    assert_eq!(
+        (a.status, a.code().as_str()),
+        (400, "SECURITY_004"),
+        "{}",
+        a.text()
+    );
+    assert_eq!(
+        a.json()["error"]["details"]["kinds"],
+        json!(["CREDIT_CARD", "EMAIL"])
+    );
+    assert!(gw.mock().received().is_empty());
+    let ok = gw
+        .post(SPEECH, Some(&key), &speech_body("Good morning.", None))
+        .await;
+    assert_eq!(ok.status, 200);
+}
