@@ -9,6 +9,94 @@
 //!   words that mix letters and digits (`1gn0re` becomes `ignore`; `2024` stays `2024`).
 //! - [`rot13`]: the plain view with ASCII letters rotated by 13.
 
+/// Offsets from the bytes of a view back to the original text, stored as runs rather than one
+/// span per byte: an *identity* run maps view byte `pos + k` to original `start + k ..
+/// start + k + 1` (ordinary ASCII text, single spaces), a *fixed* run maps every byte it covers
+/// to the same original range (the bytes of one folded character, a collapsed whitespace run).
+/// Prose needs a run per non-ASCII character or whitespace run of several bytes, not a span
+/// per byte; lookups are a binary search.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct SpanMap {
+    runs: Vec<Run>,
+    len: usize,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    /// The first view byte of the run.
+    pos: usize,
+    /// Original start (of the first byte, for an identity run).
+    start: usize,
+    /// Original end (of the last byte so far, for an identity run).
+    end: usize,
+    identity: bool,
+}
+
+impl SpanMap {
+    fn with_capacity(n: usize) -> Self {
+        Self {
+            runs: Vec::with_capacity(n),
+            len: 0,
+        }
+    }
+
+    /// Number of view bytes mapped.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Appends `bytes` view bytes that all come from the original range `span`.
+    pub fn push(&mut self, span: (usize, usize), bytes: usize) {
+        if bytes == 0 {
+            return;
+        }
+        let identity = bytes == 1 && span.1 == span.0 + 1;
+        match self.runs.last_mut() {
+            Some(last) if identity && last.identity && last.end == span.0 => last.end = span.1,
+            Some(last) if !identity && !last.identity && (last.start, last.end) == span => {}
+            _ => self.runs.push(Run {
+                pos: self.len,
+                start: span.0,
+                end: span.1,
+                identity,
+            }),
+        }
+        self.len += bytes;
+    }
+
+    /// Appends the view bytes of the original range `start..end` copied one to one.
+    pub fn push_identity(&mut self, start: usize, end: usize) {
+        if end <= start {
+            return;
+        }
+        match self.runs.last_mut() {
+            Some(last) if last.identity && last.end == start => last.end = end,
+            _ => self.runs.push(Run {
+                pos: self.len,
+                start,
+                end,
+                identity: true,
+            }),
+        }
+        self.len += end - start;
+    }
+
+    /// The original range of view byte `i`.
+    pub fn get(&self, i: usize) -> Option<(usize, usize)> {
+        if i >= self.len {
+            return None;
+        }
+        let at = self.runs.partition_point(|r| r.pos <= i).checked_sub(1)?;
+        let r = self.runs.get(at)?;
+        if r.identity {
+            let s = r.start + (i - r.pos);
+            Some((s, s + 1))
+        } else {
+            Some((r.start, r.end))
+        }
+    }
+}
+
 /// One normalised view of a text.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct View {
@@ -16,7 +104,7 @@ pub(crate) struct View {
     pub text: String,
     /// For every byte of `text`: the original byte range `(start, end)` it came from. Both ends
     /// are character boundaries of the original.
-    pub spans: Vec<(usize, usize)>,
+    pub spans: SpanMap,
     /// For every byte of `text`: whether it came from an obfuscated form (a look-alike, a
     /// compatibility form, or a character next to a removed invisible one).
     pub obfuscated: Vec<bool>,
@@ -26,15 +114,15 @@ impl View {
     fn with_capacity(n: usize) -> Self {
         Self {
             text: String::with_capacity(n),
-            spans: Vec::with_capacity(n),
+            spans: SpanMap::with_capacity(16),
             obfuscated: Vec::with_capacity(n),
         }
     }
 
     fn push(&mut self, c: char, span: (usize, usize), obfuscated: bool) {
         self.text.push(c);
+        self.spans.push(span, c.len_utf8());
         for _ in 0..c.len_utf8() {
-            self.spans.push(span);
             self.obfuscated.push(obfuscated);
         }
     }
@@ -132,6 +220,8 @@ pub(crate) fn plain(text: &str) -> View {
     // ASCII bytes go to a byte buffer (no per-character UTF-8 encoding); it is moved into
     // the view's string before any non-ASCII character and at the end.
     let mut ascii: Vec<u8> = Vec::with_capacity(text.len() + 8);
+    // Bytes before this offset were found to need the byte loop (see the fast path).
+    let mut slow_until = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b.is_ascii() {
@@ -148,14 +238,53 @@ pub(crate) fn plain(text: &str) -> View {
             }
             if let Some((start, end, nl)) = space.take() {
                 ascii.push(if nl { b'\n' } else { b' ' });
-                view.spans.push((start, end));
+                view.spans.push((start, end), 1);
                 view.obfuscated.push(false);
             }
-            ascii.push(b.to_ascii_lowercase());
-            view.spans.push((i, i + 1));
-            view.obfuscated.push(after_invisible);
+            // Fast path: up to the next non-ASCII byte or newline, a segment whose only
+            // whitespace is single spaces between words (and nothing pending) maps one to
+            // one: lower-cased in bulk, one identity span run, no obfuscation. Exactly what
+            // the byte loop below would produce; each segment is checked once.
+            if !after_invisible && i >= slow_until {
+                let rest = bytes.get(i..).unwrap_or_default();
+                let seg_end = i + rest
+                    .iter()
+                    .position(|&c| c >= 0x80 || c == b'\n')
+                    .unwrap_or(rest.len());
+                let mut fast_end = seg_end;
+                if fast_end > i + 1 && bytes.get(fast_end - 1) == Some(&b' ') {
+                    fast_end -= 1;
+                }
+                let seg = bytes.get(i..fast_end).unwrap_or_default();
+                if memchr::memchr3(b'\t', b'\r', b'\x0C', seg).is_none()
+                    && memchr::memmem::find(seg, b"  ").is_none()
+                {
+                    ascii.extend(seg.iter().map(u8::to_ascii_lowercase));
+                    view.spans.push_identity(i, fast_end);
+                    view.obfuscated
+                        .resize(view.obfuscated.len() + seg.len(), false);
+                    i = fast_end;
+                    continue;
+                }
+                slow_until = seg_end;
+            }
+            // A run of ASCII non-whitespace bytes in bulk: lower-cased, one identity span run;
+            // only its first byte can follow a removed invisible character.
+            let start = i;
+            while bytes.get(i).is_some_and(|c| {
+                c.is_ascii() && !matches!(c, b' ' | b'\n' | b'\t' | b'\r' | b'\x0C')
+            }) {
+                i += 1;
+            }
+            let run = bytes.get(start..i).unwrap_or_default();
+            ascii.extend(run.iter().map(u8::to_ascii_lowercase));
+            view.spans.push_identity(start, i);
+            let at = view.obfuscated.len();
+            view.obfuscated.resize(at + run.len(), false);
+            if let Some(first) = view.obfuscated.get_mut(at) {
+                *first = after_invisible;
+            }
             after_invisible = false;
-            i += 1;
             continue;
         }
         flush_ascii(&mut view, &mut ascii);
@@ -481,10 +610,10 @@ fn join_spaced(view: &View) -> Option<View> {
     let mut bytes = Vec::with_capacity(n);
     let mut out = View::with_capacity(n);
     for (idx, &k) in keep.iter().enumerate() {
-        if k && let (Some(&c), Some(&s)) = (b.get(idx), view.spans.get(idx)) {
+        if k && let (Some(&c), Some(s)) = (b.get(idx), view.spans.get(idx)) {
             {
                 bytes.push(c);
-                out.spans.push(s);
+                out.spans.push(s, 1);
                 out.obfuscated.push(true);
             }
         }
@@ -579,7 +708,7 @@ mod tests {
     fn spans_ok(text: &str, v: &View) {
         assert_eq!(v.text.len(), v.spans.len());
         assert_eq!(v.text.len(), v.obfuscated.len());
-        for &(s, e) in &v.spans {
+        for (s, e) in (0..v.spans.len()).map(|i| v.spans.get(i).unwrap()) {
             assert!(s <= e && e <= text.len());
             assert!(text.is_char_boundary(s) && text.is_char_boundary(e));
         }
@@ -592,6 +721,68 @@ mod tests {
         assert_eq!(v.text, "ignore instrucoes file all strasse \"q\"");
         spans_ok(t, &v);
         assert!(v.any_obfuscated(0, 1), "fullwidth I is a compat form");
+    }
+
+    #[test]
+    fn ascii_fast_path_keeps_whitespace_runs_and_invisibles() {
+        // A trailing space joins the following no-break space into one run.
+        let t = "Ab cd \u{00A0}ef";
+        let v = plain(t);
+        assert_eq!(v.text, "ab cd ef");
+        spans_ok(t, &v);
+        assert_eq!(v.spans.get(5), Some((5, 8)));
+        assert_eq!(v.spans.get(6), Some((8, 9)));
+        // Double spaces, tabs and newlines go through the byte loop.
+        let t = "Ab  cd\tef\ngh ij";
+        let v = plain(t);
+        assert_eq!(v.text, "ab cd ef\ngh ij");
+        spans_ok(t, &v);
+        assert_eq!(v.spans.get(2), Some((2, 4)));
+        assert_eq!(v.spans.get(8), Some((9, 10)));
+        assert_eq!(v.spans.get(11), Some((12, 13)));
+        // After an invisible character the next byte is marked.
+        let t = "x\u{200B}yz ab";
+        let v = plain(t);
+        assert_eq!(v.text, "xyz ab");
+        assert_eq!(v.obfuscated, [true, true, false, false, false, false]);
+        spans_ok(t, &v);
+    }
+
+    #[test]
+    fn span_map_equals_a_span_per_byte() {
+        // A deterministic mix of identity bytes, repeated spans, multi-byte characters and
+        // whitespace runs, against the naive one-span-per-byte model.
+        let mut map = SpanMap::default();
+        let mut model: Vec<(usize, usize)> = Vec::new();
+        let mut at = 0usize;
+        let mut x = 0x2545_f491_4f6c_dd1du64;
+        for _ in 0..5000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let (span, bytes) = match x % 6 {
+                0..=2 => ((at, at + 1), 1),
+                3 => ((at, at + 2), 2),
+                4 => ((at, at + 3), 1 + (x as usize >> 8) % 3),
+                _ => ((at.saturating_sub(1), at), 1),
+            };
+            if x.is_multiple_of(11) {
+                let n = 1 + (x as usize >> 12) % 5;
+                map.push_identity(at, at + n);
+                model.extend((at..at + n).map(|k| (k, k + 1)));
+                at += n;
+                continue;
+            }
+            map.push(span, bytes);
+            model.extend(std::iter::repeat_n(span, bytes));
+            at = span.1.max(at) + (x as usize >> 20) % 2;
+        }
+        assert_eq!(map.len(), model.len());
+        for (i, s) in model.iter().enumerate() {
+            assert_eq!(map.get(i), Some(*s), "{i}");
+        }
+        assert_eq!(map.get(model.len()), None);
+        assert!(map.runs.len() < model.len());
     }
 
     #[test]
