@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::audit::{Audit, entry_json};
+use crate::chat_stream::{ChatStream, check_answer_tools, error_event};
 use crate::config::{Config, ProviderConfig};
 use crate::credentials::Credentials;
 use crate::error::{ApiError, StartError};
@@ -450,6 +451,13 @@ async fn chat_inner(
         .guard_texts(request.texts().into_iter(), key_id)?;
     let mapping = st.content.redact_prompt(&mut request);
     let stream = request.stream == Some(true);
+    // The tools the model may call in its answer: those offered, which passed the allow-list.
+    let offered: Vec<String> = request
+        .tools
+        .iter()
+        .flatten()
+        .map(|t| t.function.name.clone())
+        .collect();
     // Serialised once, straight to the bytes that leave (no intermediate JSON tree).
     let outgoing = &request;
     let credential = provider_credential(&st)?;
@@ -464,24 +472,46 @@ async fn chat_inner(
         .await?;
     match reply {
         Reply::Json(mut v) => {
+            check_answer_tools(&st.content, &v, &offered).inspect_err(|e| {
+                tracing::warn!(key = key_id, code = e.code(), "model tool call refused");
+            })?;
             st.content.answer_json(&mut v, &mapping);
             Ok(axum::Json(v).into_response())
         }
         Reply::Stream(payloads) => {
-            let state = st.clone();
-            let mut pending = std::collections::BTreeMap::new();
-            let events = payloads.map(move |p| match p {
-                Ok(p) => Ok::<_, std::io::Error>(Bytes::from(stream_event(
-                    &state.content,
-                    &p,
-                    &mut pending,
-                    &mapping,
-                ))),
-                Err(e) => {
-                    tracing::warn!(error = %e, "provider stream failed");
-                    Err(std::io::Error::other("provider stream failed"))
-                }
-            });
+            let filter = ChatStream::new(mapping, offered);
+            let key = key_id.to_owned();
+            // Ends right after an error event, without polling the provider again.
+            let events = futures_util::stream::unfold(
+                (payloads, filter, st.clone(), key, false),
+                |(mut payloads, mut filter, state, key, stopped)| async move {
+                    if stopped {
+                        return None;
+                    }
+                    match payloads.next().await? {
+                        Ok(p) => match filter.event(&state.content, &p) {
+                            Ok(out) => Some((
+                                Ok::<_, std::io::Error>(Bytes::from(out)),
+                                (payloads, filter, state, key, false),
+                            )),
+                            Err(e) => {
+                                tracing::warn!(key, code = e.code(), "model tool call refused");
+                                Some((
+                                    Ok(Bytes::from(error_event(&e))),
+                                    (payloads, filter, state, key, true),
+                                ))
+                            }
+                        },
+                        Err(e) => {
+                            tracing::warn!(error = %e, "provider stream failed");
+                            Some((
+                                Err(std::io::Error::other("provider stream failed")),
+                                (payloads, filter, state, key, true),
+                            ))
+                        }
+                    }
+                },
+            );
             let mut response = Response::new(Body::from_stream(events));
             response.headers_mut().insert(
                 header::CONTENT_TYPE,
@@ -491,52 +521,6 @@ async fn chat_inner(
         }
         Reply::Audio { .. } => Err(ApiError::upstream("unexpected audio answer")),
     }
-}
-
-/// One server-sent event of the answer: each choice's delta content redacted and restored,
-/// with the hold-back of a value or placeholder cut across chunks kept per choice index; at
-/// `[DONE]`, whatever was held back goes out first.
-fn stream_event(
-    content: &Content,
-    payload: &str,
-    pending: &mut std::collections::BTreeMap<u64, String>,
-    mapping: &pii_redact::Mapping,
-) -> String {
-    if payload == "[DONE]" {
-        let mut out = String::new();
-        for (index, buffer) in pending.iter_mut() {
-            let rest = content.stream_end(buffer, mapping);
-            if !rest.is_empty() {
-                let flush = json!({ "object": "chat.completion.chunk",
-                                    "choices": [{ "index": index, "delta": { "content": rest }, "finish_reason": null }] });
-                out.push_str(&format!("data: {flush}\n\n"));
-            }
-        }
-        out.push_str("data: [DONE]\n\n");
-        return out;
-    }
-    let Ok(mut value) = serde_json::from_str::<serde_json::Value>(payload) else {
-        // Not JSON: never forward unparsed provider text unredacted.
-        return format!("data: {}\n\n", content.redactor().redact(payload));
-    };
-    if let Some(choices) = value
-        .get_mut("choices")
-        .and_then(serde_json::Value::as_array_mut)
-    {
-        for choice in choices {
-            let index = choice
-                .get("index")
-                .and_then(serde_json::Value::as_u64)
-                .unwrap_or(0);
-            if let Some(serde_json::Value::String(text)) =
-                choice.get_mut("delta").and_then(|d| d.get_mut("content"))
-            {
-                let buffer = pending.entry(index).or_default();
-                *text = content.stream_piece(buffer, text, mapping);
-            }
-        }
-    }
-    format!("data: {value}\n\n")
 }
 
 async fn embeddings(State(st): State<Shared>, request: Request) -> Response {

@@ -170,9 +170,11 @@ pub fn retry_after_secs(d: Duration) -> u64 {
     secs.max(1)
 }
 
-impl IntoResponse for ApiError {
-    fn into_response(self) -> Response {
-        let this = *self.0;
+impl ApiError {
+    /// The answer's body, `{"error": {"code", "message", "type", "details"?}}` (also sent as
+    /// the last event of a stream that is refused after its head went out).
+    pub fn body(&self) -> serde_json::Value {
+        let this = &self.0;
         let kind = match this.status.as_u16() {
             401 => "authentication_error",
             403 => "permission_error",
@@ -184,12 +186,20 @@ impl IntoResponse for ApiError {
             "error": { "code": this.code, "message": this.message, "type": kind }
         });
         if let (Some(details), Some(map)) = (
-            this.details,
+            this.details.clone(),
             body.get_mut("error")
                 .and_then(serde_json::Value::as_object_mut),
         ) {
             map.insert("details".into(), details);
         }
+        body
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = self.body();
+        let this = *self.0;
         let mut response = (this.status, axum::Json(body)).into_response();
         response.headers_mut().extend(this.headers);
         response

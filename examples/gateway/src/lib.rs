@@ -4,6 +4,7 @@
 
 pub mod app;
 pub mod audit;
+pub mod chat_stream;
 pub mod config;
 pub mod credentials;
 pub mod error;

@@ -108,16 +108,33 @@ impl MockProvider {
         format!("You said: {last_user}")
     }
 
-    /// A tool call when tools are offered and the prompt says `use <tool>`.
-    fn tool_call(body: &Value, answer: &str) -> Option<Value> {
-        let tools = body.get("tools")?.as_array()?;
-        tools.iter().find_map(|t| {
-            let name = t.get("function")?.get("name")?.as_str()?;
-            answer.contains(&format!("use {name}")).then(|| {
-                json!([{ "id": "call_mock_1", "type": "function",
-                         "function": { "name": name, "arguments": "{}" } }])
-            })
-        })
+    /// A tool call when tools are offered and the prompt says `use <tool>`, with the prompt as
+    /// its arguments (`{"text": …}`, so tests see placeholders come back through a call); or,
+    /// as a misbehaving model would, a call to `<name>` when the prompt says `call tool <name>`,
+    /// offered or not. Returns the tool's name and its JSON-encoded arguments.
+    fn tool_call(body: &Value, answer: &str) -> Option<(String, String)> {
+        let text = answer.strip_prefix("You said: ").unwrap_or(answer);
+        let arguments = json!({ "text": text }).to_string();
+        let offered = body
+            .get("tools")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .find_map(|t| {
+                let name = t.get("function")?.get("name")?.as_str()?;
+                answer
+                    .contains(&format!("use {name}"))
+                    .then(|| name.to_owned())
+            });
+        let name = offered.or_else(|| {
+            let (_, rest) = answer.split_once("call tool ")?;
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (!name.is_empty()).then_some(name)
+        })?;
+        Some((name, arguments))
     }
 
     /// `POST /chat/completions` without streaming.
@@ -126,7 +143,10 @@ impl MockProvider {
         let text = Self::answer(body);
         let model = body.get("model").cloned().unwrap_or(Value::Null);
         let message = match Self::tool_call(body, &text) {
-            Some(calls) => json!({ "role": "assistant", "content": null, "tool_calls": calls }),
+            Some((name, arguments)) => json!({ "role": "assistant",
+                "content": format!("Calling {name}."),
+                "tool_calls": [{ "id": "call_mock_1", "type": "function",
+                                 "function": { "name": name, "arguments": arguments } }] }),
             None => json!({ "role": "assistant", "content": text }),
         };
         let words = u64::try_from(text.split_whitespace().count()).unwrap_or(u64::MAX);
@@ -141,14 +161,22 @@ impl MockProvider {
     }
 
     /// `POST /chat/completions` with `stream: true`: the chunk payloads, then `[DONE]`. The
-    /// answer is cut every 7 bytes (on character boundaries), so values are split across chunks.
+    /// answer is cut every 7 bytes (on character boundaries), so values are split across chunks;
+    /// a tool call (see the non-streamed answer) comes as OpenAI streams it: its content, then
+    /// the call's id and name with empty arguments, then the arguments in 7-byte fragments,
+    /// then `finish_reason: "tool_calls"`.
     pub fn chat_stream(
         &self,
         body: &Value,
         authorization: Option<&str>,
     ) -> Result<Vec<String>, MockFailure> {
         self.record("chat", body, authorization)?;
-        let text = Self::answer(body);
+        let answer = Self::answer(body);
+        let call = Self::tool_call(body, &answer);
+        let text = match &call {
+            Some((name, _)) => format!("Calling {name}."),
+            None => answer,
+        };
         let model = body.get("model").cloned().unwrap_or(Value::Null);
         let mut out = Vec::new();
         let mut rest = text.as_str();
@@ -170,7 +198,24 @@ impl MockProvider {
             out.push(chunk(json!({ "content": piece }), Value::Null));
             rest = tail;
         }
-        out.push(chunk(json!({}), json!("stop")));
+        let finish = match &call {
+            Some((name, arguments)) => {
+                out.push(chunk(
+                    json!({ "tool_calls": [{ "index": 0, "id": "call_mock_1", "type": "function",
+                                              "function": { "name": name, "arguments": "" } }] }),
+                    Value::Null,
+                ));
+                for piece in pieces(arguments, 7) {
+                    out.push(chunk(
+                        json!({ "tool_calls": [{ "index": 0, "function": { "arguments": piece } }] }),
+                        Value::Null,
+                    ));
+                }
+                "tool_calls"
+            }
+            None => "stop",
+        };
+        out.push(chunk(json!({}), json!(finish)));
         out.push("[DONE]".into());
         Ok(out)
     }
@@ -243,6 +288,22 @@ impl MockProvider {
             .route("/v1/audio/speech", post(http_speech))
             .with_state(self)
     }
+}
+
+/// `text` cut every `n` bytes, on character boundaries.
+fn pieces(text: &str, n: usize) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let mut cut = rest.len().min(n);
+        while !rest.is_char_boundary(cut) {
+            cut += 1;
+        }
+        let (piece, tail) = rest.split_at(cut);
+        out.push(piece);
+        rest = tail;
+    }
+    out
 }
 
 fn auth(headers: &HeaderMap) -> Option<&str> {

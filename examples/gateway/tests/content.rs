@@ -313,3 +313,99 @@ async fn speech_input_pii_is_refused_in_refuse_mode() {
         .await;
     assert_eq!(ok.status, 200);
 }
+
+fn events(text: &str) -> Vec<serde_json::Value> {
+    text.split("\n\n")
+        .filter_map(|e| e.strip_prefix("data: "))
+        .filter(|p| *p != "[DONE]")
+        .map(|p| serde_json::from_str::<serde_json::Value>(p).unwrap())
+        .collect()
+}
+
+fn tool_body(prompt: &str, stream: bool) -> String {
+    json!({"model": "m", "stream": stream,
+           "messages": [{"role": "user", "content": prompt}],
+           "tools": [{"type": "function", "function": {"name": "search"}}]})
+    .to_string()
+}
+
+#[tokio::test]
+async fn streamed_tool_calls_are_assembled_checked_and_restored() {
+    let gw = start(|_| {}).await;
+    let (key, _) = gw
+        .create_key(json!({"scopes": ["execute:*"], "tools": ["search"]}))
+        .await;
+    let prompt = format!("use search to find {EMAIL} and {CARD}");
+    let a = gw.post(CHAT, Some(&key), &tool_body(&prompt, true)).await;
+    assert_eq!(a.status, 200, "{}", a.text());
+    assert_clean(&gw);
+    let text = a.text();
+    assert!(text.ends_with("data: [DONE]\n\n"), "{text}");
+    let events = events(&text);
+    // The mock sent the arguments in 7-byte fragments, placeholders cut; the client gets one
+    // complete call, with the values restored, in the chunk that finishes the choice.
+    let calls: Vec<&serde_json::Value> = events
+        .iter()
+        .filter_map(|v| v["choices"][0]["delta"]["tool_calls"].as_array())
+        .flatten()
+        .collect();
+    assert_eq!(calls.len(), 1, "{text}");
+    assert_eq!(calls[0]["function"]["name"], "search");
+    assert_eq!(calls[0]["id"], "call_mock_1");
+    let args: serde_json::Value =
+        serde_json::from_str(calls[0]["function"]["arguments"].as_str().unwrap()).unwrap();
+    assert_eq!(args["text"], prompt);
+    let last = events.last().unwrap();
+    assert_eq!(last["choices"][0]["finish_reason"], "tool_calls");
+    assert!(last["choices"][0]["delta"]["tool_calls"].is_array());
+    let content: String = events
+        .iter()
+        .filter_map(|v| v["choices"][0]["delta"]["content"].as_str())
+        .collect();
+    assert_eq!(content, "Calling search.");
+    // The same call, not streamed, carries the same restored arguments.
+    let a = gw.post(CHAT, Some(&key), &tool_body(&prompt, false)).await;
+    assert_eq!(a.status, 200);
+    let call = &a.json()["choices"][0]["message"]["tool_calls"][0]["function"];
+    assert_eq!(call["name"], "search");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(call["arguments"].as_str().unwrap()).unwrap()["text"],
+        prompt
+    );
+}
+
+#[tokio::test]
+async fn model_calls_to_tools_not_offered_are_refused() {
+    let gw = start(|_| {}).await;
+    let (key, _) = gw
+        .create_key(json!({"scopes": ["execute:*"], "tools": ["search"]}))
+        .await;
+    let no_tools = gw.key().await;
+    // The request offers `search`; the model calls `delete_all` anyway.
+    let prompt = format!("please call tool delete_all for {EMAIL}");
+    let a = gw.post(CHAT, Some(&key), &tool_body(&prompt, false)).await;
+    assert_eq!(
+        (a.status, a.code().as_str()),
+        (502, "SECURITY_005"),
+        "{}",
+        a.text()
+    );
+    assert_eq!(a.json()["error"]["details"]["tool"], "delete_all");
+    // Streamed: the head went out, so the stream ends with the error event and no [DONE],
+    // and the call never reaches the client.
+    let a = gw.post(CHAT, Some(&key), &tool_body(&prompt, true)).await;
+    assert_eq!(a.status, 200);
+    let text = a.text();
+    assert!(!text.contains("[DONE]"), "{text}");
+    assert!(!text.contains("tool_calls"), "{text}");
+    let last = events(&text).pop().unwrap();
+    assert_eq!(last["error"]["code"], "SECURITY_005", "{text}");
+    // A request that offers no tools gets no tool call either.
+    let body = json!({"model": "m", "stream": true,
+                      "messages": [{"role": "user", "content": "call tool search"}]})
+    .to_string();
+    let a = gw.post(CHAT, Some(&no_tools), &body).await;
+    let last = events(&a.text()).pop().unwrap();
+    assert_eq!(last["error"]["code"], "SECURITY_005", "{}", a.text());
+    assert!(!a.text().contains("tool_calls"));
+}
