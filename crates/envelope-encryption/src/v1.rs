@@ -218,8 +218,9 @@ pub enum Migration {
 /// An OmniRoute v1 cipher: one key string, derived once at construction.
 #[derive(Clone)]
 pub struct V1Cipher {
-    current: V1Key,
-    legacy: Option<V1Key>,
+    // Boxed: each key schedule is kilobytes; the cipher stays small to move and embed.
+    current: Box<V1Key>,
+    legacy: Option<Box<V1Key>>,
 }
 
 impl core::fmt::Debug for V1Cipher {
@@ -244,7 +245,7 @@ impl V1Cipher {
     /// Uses an already derived 32-byte key (the scrypt output), for hosts that cache it.
     pub fn from_derived_key(key: &SecretKey) -> Self {
         Self {
-            current: V1Key::new(key),
+            current: Box::new(V1Key::new(key)),
             legacy: None,
         }
     }
@@ -258,7 +259,7 @@ impl V1Cipher {
             what: "digest too short",
         })?;
         let derived = SecretKey::derive(key.as_bytes(), salt, &ScryptParams::OMNIROUTE)?;
-        self.legacy = Some(V1Key::new(&derived));
+        self.legacy = Some(Box::new(V1Key::new(&derived)));
         Ok(self)
     }
 

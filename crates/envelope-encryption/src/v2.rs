@@ -64,8 +64,9 @@ struct Entry {
 /// at least once a year.
 pub struct KeyRing {
     primary: u32,
-    /// The primary key, reached without a search on every encryption.
-    primary_entry: Entry,
+    /// The primary key, reached without a search on every encryption (boxed: an AES key
+    /// schedule is about a kilobyte, and a `Cipher` should stay cheap to move and embed).
+    primary_entry: Box<Entry>,
     /// The other keys, sorted by id (binary search; rings hold a handful of keys).
     older: Box<[(u32, Entry)]>,
     min_decryption_version: u32,
@@ -222,7 +223,7 @@ impl KeyRingBuilder {
         }
         Ok(KeyRing {
             primary,
-            primary_entry: entry(&primary_key),
+            primary_entry: Box::new(entry(&primary_key)),
             older: older.into_boxed_slice(),
             min_decryption_version: self.min_decryption_version,
             message_limit: self.message_limit,
