@@ -99,12 +99,15 @@ impl AppState {
                 let mock = MockProvider::new();
                 (Upstream::Mock(mock.clone()), Some(mock))
             }
-            ProviderConfig::Openai { base_url, .. } => {
-                let client =
-                    HttpUpstream::new(base_url).map_err(|reason| StartError::Component {
+            ProviderConfig::Openai {
+                base_url, ca_file, ..
+            } => {
+                let client = HttpUpstream::new(base_url, ca_file.as_deref()).map_err(|reason| {
+                    StartError::Component {
                         component: "provider",
                         reason,
-                    })?;
+                    }
+                })?;
                 (Upstream::Http(client), None)
             }
         };

@@ -47,7 +47,8 @@ pub enum ProviderConfig {
         #[serde(default)]
         credential: Option<String>,
     },
-    /// Any OpenAI-compatible HTTP endpoint, e.g. `http://127.0.0.1:11434/v1`.
+    /// Any OpenAI-compatible HTTP endpoint, e.g. `http://127.0.0.1:11434/v1` (`https://` with
+    /// the `tls` feature).
     Openai {
         /// Base URL up to and including `/v1`; the gateway appends `/chat/completions` etc.
         base_url: String,
@@ -55,6 +56,10 @@ pub enum ProviderConfig {
         /// `Authorization: Bearer …`; `None` sends no credential.
         #[serde(default)]
         credential: Option<String>,
+        /// A PEM file of extra CA certificates trusted for `https://` base URLs, besides the
+        /// system's (a private CA). Feature `tls`; a build without it refuses to start with it.
+        #[serde(default)]
+        ca_file: Option<PathBuf>,
     },
 }
 
@@ -250,14 +255,29 @@ impl Config {
                 parse_bool(&v).ok_or_else(|| bad("RAMPART_REQUIRE_ENV_SECRETS", &v))?;
         }
         if let Some(v) = get("RAMPART_UPSTREAM_URL") {
-            let credential = match &self.provider {
-                ProviderConfig::Openai { credential, .. } => credential.clone(),
-                ProviderConfig::Mock { credential } => credential.clone(),
+            let (credential, ca_file) = match &self.provider {
+                ProviderConfig::Openai {
+                    credential,
+                    ca_file,
+                    ..
+                } => (credential.clone(), ca_file.clone()),
+                ProviderConfig::Mock { credential } => (credential.clone(), None),
             };
             self.provider = ProviderConfig::Openai {
                 base_url: v,
                 credential: get("RAMPART_UPSTREAM_CREDENTIAL").or(credential),
+                ca_file,
             };
+        }
+        if let Some(v) = get("RAMPART_UPSTREAM_CA_FILE").filter(|v| !v.is_empty()) {
+            match &mut self.provider {
+                ProviderConfig::Openai { ca_file, .. } => *ca_file = Some(PathBuf::from(v)),
+                ProviderConfig::Mock { .. } => {
+                    return Err(StartError::Config(
+                        "RAMPART_UPSTREAM_CA_FILE is set but the provider is the mock".into(),
+                    ));
+                }
+            }
         }
         if let Some(v) = get("RAMPART_LIMIT_PER_KEY") {
             self.limits.per_key = v;
@@ -352,6 +372,35 @@ mod tests {
         assert_eq!(c.cors_origins, ["https://a.example", "https://b.example"]);
         assert_eq!(c.injection_mode, GuardMode::Block);
         assert!(matches!(c.provider, ProviderConfig::Openai { .. }));
+    }
+
+    #[test]
+    fn upstream_ca_file_from_file_and_environment() {
+        let c = Config::from_toml(
+            "[provider]\nkind = \"openai\"\nbase_url = \"https://p.example/v1\"\nca_file = \"/etc/ca.pem\"\n",
+        )
+        .unwrap();
+        assert!(
+            matches!(&c.provider, ProviderConfig::Openai { ca_file: Some(p), .. }
+            if p == Path::new("/etc/ca.pem"))
+        );
+        let mut c = Config::default();
+        assert!(
+            c.apply_env(|n| (n == "RAMPART_UPSTREAM_CA_FILE").then(|| "/ca.pem".into()))
+                .is_err(),
+            "a CA file for the mock is a mistake"
+        );
+        let mut c = Config::default();
+        c.apply_env(|n| match n {
+            "RAMPART_UPSTREAM_URL" => Some("https://p.example/v1".into()),
+            "RAMPART_UPSTREAM_CA_FILE" => Some("/ca.pem".into()),
+            _ => None,
+        })
+        .unwrap();
+        assert!(
+            matches!(&c.provider, ProviderConfig::Openai { ca_file: Some(p), .. }
+            if p == Path::new("/ca.pem"))
+        );
     }
 
     #[test]

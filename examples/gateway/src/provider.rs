@@ -1,5 +1,6 @@
 //! The upstream: the in-process mock, or any OpenAI-compatible base URL over HTTP/1.1
-//! (hyper-util's pooled client; plain `http://` only, see the README).
+//! (hyper-util's pooled client; `https://` with the `tls` feature: rustls with the ring
+//! provider, the system's roots plus an optional CA file; plain `http://` only without it).
 
 use std::pin::Pin;
 use std::sync::Arc;
@@ -143,21 +144,31 @@ pub fn pooled_client() -> Client<HttpConnector, Full<Bytes>> {
         .build(connector)
 }
 
+/// The connector of provider calls: plain TCP, or TLS over it with the `tls` feature.
+#[cfg(not(feature = "tls"))]
+type UpstreamConnector = HttpConnector;
+/// The connector of provider calls: plain TCP, or TLS over it with the `tls` feature.
+#[cfg(feature = "tls")]
+type UpstreamConnector = hyper_rustls::HttpsConnector<HttpConnector>;
+
 /// A pooled HTTP/1.1 client for one base URL.
 #[derive(Clone)]
 pub struct HttpUpstream {
     base_url: String,
-    client: Client<HttpConnector, Full<Bytes>>,
+    client: Client<UpstreamConnector, Full<Bytes>>,
 }
 
 impl HttpUpstream {
-    /// A client for `base_url` (`http://host:port/v1`). `https://` is refused: this build has
-    /// no TLS client (terminate TLS to the provider in a local egress proxy).
-    pub fn new(base_url: &str) -> Result<Self, String> {
+    /// A client for `base_url` (`http://host:port/v1`, or `https://` with the `tls` feature,
+    /// trusting the system's roots and the certificates of the PEM file `ca_file`). Without
+    /// the feature, `https://` and `ca_file` are refused (terminate TLS to the provider in a
+    /// local egress proxy).
+    pub fn new(base_url: &str, ca_file: Option<&std::path::Path>) -> Result<Self, String> {
         let base_url = base_url.trim_end_matches('/').to_owned();
-        if !base_url.starts_with("http://") {
+        let tls = base_url.starts_with("https://");
+        if !base_url.starts_with("http://") && !tls {
             return Err(format!(
-                "upstream base URL must be http:// (got {base_url:?}); this build has no TLS client"
+                "upstream base URL must be http:// or https:// (got {base_url:?})"
             ));
         }
         base_url
@@ -165,7 +176,7 @@ impl HttpUpstream {
             .map_err(|e| format!("upstream base URL: {e}"))?;
         Ok(Self {
             base_url,
-            client: pooled_client(),
+            client: upstream_client(tls, ca_file)?,
         })
     }
 
@@ -232,6 +243,78 @@ impl HttpUpstream {
         let value = serde_json::from_slice(&bytes).map_err(|_| UpstreamError::BadAnswer("json"))?;
         Ok(Reply::Json(value))
     }
+}
+
+#[cfg(not(feature = "tls"))]
+fn upstream_client(
+    tls: bool,
+    ca_file: Option<&std::path::Path>,
+) -> Result<Client<UpstreamConnector, Full<Bytes>>, String> {
+    if tls || ca_file.is_some() {
+        return Err(
+            "https:// base URLs and provider.ca_file need a build with the `tls` feature \
+             (cargo build --release -p gateway --features tls)"
+                .into(),
+        );
+    }
+    Ok(pooled_client())
+}
+
+#[cfg(feature = "tls")]
+fn upstream_client(
+    tls: bool,
+    ca_file: Option<&std::path::Path>,
+) -> Result<Client<UpstreamConnector, Full<Bytes>>, String> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+
+    let mut roots = rustls::RootCertStore::empty();
+    let native = rustls_native_certs::load_native_certs();
+    for error in &native.errors {
+        tracing::warn!(%error, "a system CA certificate could not be loaded");
+    }
+    let (added, ignored) = roots.add_parsable_certificates(native.certs);
+    tracing::debug!(added, ignored, "system CA certificates");
+    if let Some(path) = ca_file {
+        let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(path)
+            .and_then(Iterator::collect)
+            .map_err(|e| format!("provider.ca_file {}: {e}", path.display()))?;
+        if certs.is_empty() {
+            return Err(format!(
+                "provider.ca_file {}: no certificate in it",
+                path.display()
+            ));
+        }
+        for cert in certs {
+            roots
+                .add(cert)
+                .map_err(|e| format!("provider.ca_file {}: {e}", path.display()))?;
+        }
+    }
+    if tls && roots.is_empty() {
+        return Err(
+            "no trusted CA certificate: the system store is empty and no provider.ca_file is set"
+                .into(),
+        );
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| format!("TLS configuration: {e}"))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    let mut http = HttpConnector::new();
+    http.set_nodelay(true);
+    http.set_connect_timeout(Some(Duration::from_secs(10)));
+    http.enforce_http(false);
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(config)
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(http);
+    Ok(Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(30))
+        .build(connector))
 }
 
 /// Splits a byte stream of server-sent events into their `data` payloads, holding at most
@@ -392,9 +475,33 @@ mod tests {
     }
 
     #[test]
-    fn https_and_garbage_base_urls_are_refused() {
-        assert!(HttpUpstream::new("https://api.openai.com/v1").is_err());
-        assert!(HttpUpstream::new("ftp://x").is_err());
-        assert!(HttpUpstream::new("http://127.0.0.1:9/v1").is_ok());
+    fn garbage_base_urls_are_refused() {
+        assert!(HttpUpstream::new("ftp://x", None).is_err());
+        assert!(HttpUpstream::new("http://127.0.0.1:9/v1", None).is_ok());
+    }
+
+    #[cfg(not(feature = "tls"))]
+    #[test]
+    fn https_needs_the_tls_feature() {
+        let err = HttpUpstream::new("https://api.openai.com/v1", None)
+            .err()
+            .unwrap();
+        assert!(err.contains("`tls` feature"), "{err}");
+        let ca = std::path::Path::new("ca.pem");
+        assert!(HttpUpstream::new("http://127.0.0.1:9/v1", Some(ca)).is_err());
+    }
+
+    #[cfg(feature = "tls")]
+    #[test]
+    fn a_missing_or_empty_ca_file_stops_the_start() {
+        let dir = tempfile::tempdir().unwrap();
+        let missing = dir.path().join("none.pem");
+        assert!(HttpUpstream::new("https://127.0.0.1:9/v1", Some(&missing)).is_err());
+        let empty = dir.path().join("empty.pem");
+        std::fs::write(&empty, "not a certificate\n").unwrap();
+        let err = HttpUpstream::new("https://127.0.0.1:9/v1", Some(&empty))
+            .err()
+            .unwrap();
+        assert!(err.contains("no certificate"), "{err}");
     }
 }
