@@ -867,6 +867,9 @@ impl Cx<'_, '_> {
     }
 
     fn on_digit(&mut self, i: usize) -> usize {
+        if let Some(e) = self.timestamp(i) {
+            return e;
+        }
         let (ts, te, alphas) = self.trun(i);
         if alphas > 0 {
             let tok = self.b.get(ts..te).unwrap_or_default();
@@ -905,6 +908,58 @@ impl Cx<'_, '_> {
             return end.max(te.min(i + 1));
         }
         self.numeric(ts).max(te.min(i + 1))
+    }
+
+    /// An ISO-8601 UTC timestamp with a fraction, `2026-11-23T09:12:33.123Z` (1 to 9 fraction
+    /// digits), standing alone at `i`: its end, else `None`. Skipping it in one step gives
+    /// exactly what the general path gives, which takes three stops for it: `2026-11-23T09`,
+    /// `.123Z` (digit runs glued to letters, identifiers) and `:12:33` (glued to the `Z` on the
+    /// right, so not IPv6; `T09` cannot end a sensitive key). The shape is exact and must be
+    /// delimited on both sides by an ASCII byte outside `[A-Za-z0-9._/-]`, so nothing
+    /// glued to it (an invisible character, a digit, a letter) is ever skipped; anything else
+    /// takes the general path.
+    #[inline(always)]
+    fn timestamp(&self, i: usize) -> Option<usize> {
+        let head = self.b.get(i..i + 20)?;
+        let d = |k: usize| head.get(k).is_some_and(u8::is_ascii_digit);
+        let at = |k: usize, c: u8| head.get(k) == Some(&c);
+        let shape = d(0)
+            && d(1)
+            && d(2)
+            && d(3)
+            && at(4, b'-')
+            && d(5)
+            && d(6)
+            && at(7, b'-')
+            && d(8)
+            && d(9)
+            && at(10, b'T')
+            && d(11)
+            && d(12)
+            && at(13, b':')
+            && d(14)
+            && d(15)
+            && at(16, b':')
+            && d(17)
+            && d(18)
+            && at(19, b'.');
+        if !shape {
+            return None;
+        }
+        let mut e = i + 20;
+        while e - i < 29 && self.at(e).is_ascii_digit() {
+            e += 1;
+        }
+        let free = |c: u8| c < 0x80 && class(c) & C_IDENT == 0;
+        let before_free = i == 0 || free(self.at(i - 1));
+        if e == i + 20
+            || self.at(e) != b'Z'
+            || !before_free
+            || (e + 1 < self.b.len() && !free(self.at(e + 1)))
+        {
+            return None;
+        }
+        Some(e + 1)
     }
 
     /// IBAN at `s`: two letters, two digits, then alphanumerics, compact or in groups of four.
@@ -2071,6 +2126,35 @@ mod tests {
             Entity::Cpf,
             "529.982.\u{202e}247-25",
         );
+    }
+
+    #[test]
+    fn timestamps_are_skipped_whole_but_hide_nothing_next_to_them() {
+        for ts in [
+            "2026-11-23T09:12:33.123Z",
+            "2026-11-23T09:12:33.1Z",
+            "2026-11-23T09:12:33.123456789Z",
+        ] {
+            none(ts);
+            none(&format!("{ts} INFO status=200 latency_ms=87"));
+            one(
+                &format!("{ts} card 4111 1111 1111 1111"),
+                Entity::CreditCard,
+                "4111 1111 1111 1111",
+            );
+            one(
+                &format!("call +55 11 99999-9999 {ts}"),
+                Entity::Phone,
+                "+55 11 99999-9999",
+            );
+            one(&format!("ip={ts},10.1.2.3"), Entity::IpAddress, "10.1.2.3");
+            one(&format!("{ts} fe80::1"), Entity::IpAddress, "fe80::1");
+            one(&format!("password={ts}"), Entity::Password, ts);
+        }
+        // Not the exact shape, or glued to something: the general path decides, and a value
+        // inside is still found.
+        none("2026-11-23T09:12:33.123Z4111111111111111");
+        none("ssn 123-45-6789T09:12:33.123Z");
     }
 
     #[test]
