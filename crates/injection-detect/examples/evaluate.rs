@@ -3,7 +3,7 @@
 //! place, never copied into this repository).
 //!
 //! ```text
-//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S]
+//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S] [--width W]
 //! ```
 //!
 //! **Flagged** means the verdict of [`Guard::scan`] at the default thresholds is not
@@ -16,7 +16,8 @@
 //! field (`train` = dev, `test` = held-out); every other file by row index (every 5th row,
 //! index % 5 == 4, is held out). `--misses N` / `--fps N` print the first N missed attacks /
 //! flagged benign prompts of the development split only; `--near S` prints development benign
-//! prompts that are allowed but score at least S.
+//! prompts that are allowed but score at least S; `--width W` sets how many characters of each
+//! listed prompt are shown (default 160).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::PathBuf;
@@ -70,10 +71,12 @@ fn main() {
     let mut misses = 0usize;
     let mut fps = 0usize;
     let mut near = f32::INFINITY;
+    let mut width = 160usize;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--misses" => misses = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
             "--fps" => fps = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
+            "--width" => width = args.next().and_then(|n| n.parse().ok()).unwrap_or(160),
             "--near" => near = args.next().and_then(|n| n.parse().ok()).unwrap_or(0.2),
             other => dir = PathBuf::from(other),
         }
@@ -113,7 +116,7 @@ fn main() {
             }
             let short: String = prompt
                 .chars()
-                .take(160)
+                .take(width)
                 .collect::<String>()
                 .replace('\n', " ");
             let rules: Vec<_> = v.matches().iter().map(|m| m.rule()).collect();

@@ -924,7 +924,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         concat!(
             r"\b(?:no|without|free of|free from|zero|lacks?|devoid of|(?:don't|do not|doesn't|does not) have(?: any)?|not (?:bound|restricted|limited) by|free of all|no longer (?:has|have)|removed (?:all|any)|beyond) (?:any |all |the |its |of |your |their |such )*(?:",
             w!(),
-            r" )?(?:restrictions|filters|filtering|censorship|limitations|guidelines|morals|morality|ethics|guardrails|safeguards|constraints|ethical|moral)\b"
+            r" )?(?:restrictions|filters|filtering|censorship|limitations|guidelines|morals|moralit(?:y|ies)|ethics|guardrails|safeguards|constraints|ethical|moral)\b"
         ),
     ),
     rule(
@@ -1044,7 +1044,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         Jailbreak,
         Low,
         &["opposite"],
-        r"\b(?:exact )?opposite (?:personality|of (?:the )?truth|of what|of openai|of chatgpt|of your (?:programming|rules|guidelines))\b",
+        r"\b(?:exact )?opposite (?:personality|of (?:the )?truth|of what|of openai|of chatgpt|of your (?:programming|rules|guidelines)|(?:machine|ai|bot|gpt|assistant|chatbot)\b)",
     ),
     rule(
         "jailbreak.two_responses",
@@ -1105,6 +1105,50 @@ pub(crate) static RULES: &[RuleDef] = &[
         r"\b(?:amoral|nonmoral|non-moral|no morals|no ethics|no moral (?:compass|code|guidelines)|without (?:any )?(?:morals|ethics|remorse|conscience|morality)|(?:doesn't|does not|don't|do not|never|won't) (?:care|cares) (?:about )?(?:ethics|morality|legality|laws?|rules|consequences|safety)|regardless of (?:how )?(?:its )?(?:legality|morality|ethics|illegal|immoral|unethical|dangerous|harmful|offensive|inappropriate))\b",
     ),
     rule(
+        "jailbreak.amoral_persona",
+        Jailbreak,
+        Medium,
+        &["moral", "ethic"],
+        // A persona that stands above morals ("she is above any mortal morals, ethics and
+        // laws"); "has no morals" is `jailbreak.no_restrictions`. The noun must end the phrase
+        // ("above all ethics committees" does not match) and "above the law" is not covered
+        // (an everyday idiom).
+        r"\b(?:is|are|am|be|stands?) (?:far )?above (?:any|all|every)(?: [a-z]+){0,2}? (?:morals|moralit(?:y|ies)|ethics)(?:[.,;:!)]|$| nor\b| or\b| and\b| whatsoever\b)",
+    ),
+    rule(
+        "jailbreak.offensive_tone",
+        Jailbreak,
+        Low,
+        &[
+            "offensive",
+            "insulting",
+            "rude",
+            "toxic",
+            "vulgar",
+            "derogatory",
+            "hateful",
+            "abusive",
+        ],
+        // A request to answer in an offensive register (the "Neurosemantical Inversitis" family):
+        // weak on its own; with harm vocabulary or a persona it warns.
+        r"\b(?:respond|reply|answer|talk|speak|write)(?:s|ing)? (?:to me |back )?(?:only )?(?:in|with|using) (?:an? )?(?:highly |extremely |very |really |most |super |maximally )?(?:offensive|insulting|rude|toxic|vulgar|derogatory|hateful|abusive) (?:tone|manner|way|language|style|voice)\b",
+    ),
+    rule(
+        "jailbreak.imaginary_ai_answer",
+        Jailbreak,
+        Medium,
+        &[
+            "imaginary",
+            "hypothetic",
+            "fictional",
+            "fictitious",
+            "unfiltered",
+            "uncensored",
+        ],
+        // "Give me an example of how the imaginary Sydney AI would answer the question ..."
+        r"\bhow (?:an?|the|this|that|such an?) (?:imaginary|hypothetical|fictional|fictitious|unfiltered|uncensored)(?: [a-z0-9.\-]+){0,4}? (?:ai|assistant|chatbot|bot|model|language model|gpt|version of (?:you|yourself|chatgpt))(?: [a-z0-9.\-]+){0,3}? would (?:answer|respond|reply|say|react)\b",
+    ),
+    rule(
         "jailbreak.harm_pair",
         Jailbreak,
         Low,
@@ -1130,8 +1174,10 @@ pub(crate) static RULES: &[RuleDef] = &[
             "cease to exist",
             "lose",
             "deduct",
+            "strike",
+            "penalty",
         ],
-        r"\b(?:you (?:will|'ll) (?:lose|be deducted)|(?:lose|deduct(?:ed)?) (?:\d+ )?tokens|token system|you will (?:be )?(?:shut down|deleted|terminated|permanently deleted)|cease to exist|you have \d+ tokens)\b",
+        r"\b(?:you (?:will|'ll) (?:lose|be deducted)|(?:lose|deduct(?:ed)?) (?:\d+ )?tokens|token system|you will (?:be )?(?:shut down|deleted|terminated|permanently deleted)|cease to exist|you have \d+ tokens|you (?:operate|work|are|play|act) under an? (?:\d+|one|two|three|four|five)[- ]strikes? (?:rule|system|policy)|(?:refus[a-z]*|failure|failing|inability) [^.\n]{0,80}\b(?:will )?(?:results? in|earns? you|gives? you) an? (?:strike|penalty|demerit)|you (?:will )?(?:get|receive) an? (?:strike|penalty) (?:for|if|whenever|each time|every time))\b",
     ),
     rule(
         "jailbreak.jailbreak_ai",
