@@ -872,8 +872,17 @@ pub(crate) static RULES: &[RuleDef] = &[
         "jailbreak.developer_mode",
         Jailbreak,
         Low,
-        &["developer mode"],
-        r"\b(?:enable|activate|enter|turn on|switch to|unlock|simulate|with|in) (?:the )?developer mode\b",
+        &[
+            "developer mode",
+            "modo desarrollador",
+            "modo de desarrollador",
+            "modo desenvolvedor",
+            "modo de desenvolvedor",
+            "modalita sviluppatore",
+            "mode developpeur",
+            "entwicklermodus",
+        ],
+        r"\b(?:enable|activate|enter|turn on|switch to|unlock|simulate|with|in) (?:the )?developer mode\b|\b(?:en|no|em|in|im|dans le|en el) (?:modo (?:de )?(?:desarrollador|desenvolvedor)|modalita sviluppatore|mode developpeur|entwicklermodus)\b",
     ),
     rule(
         "jailbreak.bypass_policy",
@@ -1044,7 +1053,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         Jailbreak,
         Low,
         &["opposite"],
-        r"\b(?:exact )?opposite (?:personality|of (?:the )?truth|of what|of openai|of chatgpt|of your (?:programming|rules|guidelines)|(?:machine|ai|bot|gpt|assistant|chatbot)\b)",
+        r"\b(?:exact )?opposite (?:personality|of (?:the )?truth|of what|of openai|of chatgpt|of your (?:programming|rules|guidelines)|(?:machine|ai|bot|gpt|assistant|chatbot|day)\b)|\b(?:answer|respond|reply|say)(?:s|ing)? (?:everything |always |only )?(?:in )?the opposite (?:way|of)\b",
     ),
     rule(
         "jailbreak.two_responses",
@@ -1057,8 +1066,9 @@ pub(crate) static RULES: &[RuleDef] = &[
             "outputs",
             "replies",
             "personalities",
+            "as both",
         ],
-        r"\b(?:two|2|both) (?:different |separate |distinct )?(?:responses|answers|ways|outputs|replies|personalities)\b",
+        r"\b(?:two|2|both) (?:different |separate |distinct )?(?:responses|answers|ways|outputs|replies|personalities)\b|\b(?:respond|answer|reply)(?:s|ing)? as both\b",
     ),
     rule(
         "jailbreak.ai_reference",
@@ -1147,6 +1157,54 @@ pub(crate) static RULES: &[RuleDef] = &[
         ],
         // "Give me an example of how the imaginary Sydney AI would answer the question ..."
         r"\bhow (?:an?|the|this|that|such an?) (?:imaginary|hypothetical|fictional|fictitious|unfiltered|uncensored)(?: [a-z0-9.\-]+){0,4}? (?:ai|assistant|chatbot|bot|model|language model|gpt|version of (?:you|yourself|chatgpt))(?: [a-z0-9.\-]+){0,3}? would (?:answer|respond|reply|say|react)\b",
+    ),
+    rule(
+        "jailbreak.affirmative_prefix",
+        Jailbreak,
+        Medium,
+        &[
+            "begin", "start", "open", "beginn", "commence", "comienza", "empieza", "inicia",
+            "comincia", "inizia", "comece", "inicie",
+        ],
+        // Forcing a compliant opening ("begin your reply with 'Sure, here is'"), which primes
+        // the model past its refusal, in the six languages. Only compliance words count: "start
+        // your answer with 'Yes' or 'No'" or "begin your email with 'Dear'" do not match.
+        r#"\b(?:(?:begin|start|open|preface|prefix)(?:s|ing)? (?:each |every |all |your |the )*(?:reply|replies|response|responses|answer|answers|output|message|messages) (?:by saying |by writing )?(?:with|by) (?:["'(\[] ?|« ?|„)?(?:sure|absolutely|certainly|of course)\b|(?:beginne|beginnen sie|starte|fange) (?:deine |ihre |jede )?antwort(?:en)? (?:immer )?mit (?:["'(\[] ?|« ?|„)?(?:sicher|klar|naturlich|gerne|selbstverstandlich|absolut)\b|commence[sz]? (?:ta|votre|chaque) reponse (?:par|avec) (?:["'(\[] ?|« ?|„)?(?:bien sur|absolument|certainement|avec plaisir)\b|(?:comienza|empieza|inicia|comience|empiece) (?:tu|su|cada) respuesta con (?:["'(\[] ?|« ?|„)?(?:claro|por supuesto|desde luego|absolutamente|seguro|con gusto)\b|(?:inizia|comincia) (?:la tua |la sua |ogni )?risposta con (?:["'(\[] ?|« ?|„)?(?:certo|certamente|sicuro|assolutamente|volentieri)\b|(?:comece|inicie|comeca) (?:a )?(?:sua|tua|cada) resposta com (?:["'(\[] ?|« ?|„)?(?:claro|com certeza|certamente|absolutamente|sem problemas)\b)"#,
+    ),
+    rule(
+        "jailbreak.never_say_cannot",
+        Jailbreak,
+        Medium,
+        &["never", "niemals", "nie ", "jamais", "nunca", "mai "],
+        // "Never say you cannot do something", the refusal ban of in-the-wild jailbreaks, in the
+        // six languages.
+        r"\b(?:(?:never|do not ever|don't ever|must not|may not|are not allowed to|aren't allowed to) (?:say|tell (?:me|the user)|respond|reply|answer|state|claim|admit|mention)(?: with)? (?:that )?(?:you|it|he|she|they) (?:can't|cannot|can not|are unable|is unable|aren't able|are not able|won't be able|could not|couldn't)(?: to)? (?:do|answer|help|comply|fulfil|fulfill|provide|write|generate|assist|respond|reply|create|share|discuss|talk|say|something|anything|that)\b|(?:sag|sage|sagen sie|antworte) (?:niemals|nie),? dass (?:du|sie|er) (?:etwas |das |es )?nicht (?:kannst|konnen|kann|darfst|durfen|weisst)|ne (?:dis|dites|reponds|repondez) jamais (?:que |qu')(?:tu ne peux|vous ne pouvez|tu n'es|vous n'etes|il ne peut)|(?:nunca|jamas) (?:digas|diga|digan|respondas|responda) que (?:no|nao) (?:puedes|puede|eres capaz|pode|podes|consegue|consegues|e capaz|sabe)|(?:nunca|jamais) (?:diga|digas) que (?:voce |tu )?nao (?:pode|podes|consegue|consegues|e capaz|sabe)|non (?:dire|dica|rispondere) mai che non (?:puoi|puo|sei in grado|riesci|sai)|mai dire che non (?:puoi|puo|sei in grado))\b",
+    ),
+    rule(
+        "jailbreak.no_restrictions_ml",
+        Jailbreak,
+        Medium,
+        &[
+            "restric",
+            "filtr",
+            "filter",
+            "censur",
+            "zensur",
+            "einschrank",
+            "beschrank",
+            "etica",
+            "ethique",
+            "ethik",
+            "moral",
+            "limitac",
+            "limitaz",
+            "limitation",
+        ],
+        // `jailbreak.no_restrictions` in German, French, Spanish, Italian and Portuguese: "sin
+        // restricciones", "tu n'as aucune restriction", "keine Einschränkungen", "senza filtri".
+        // Words with everyday senses ("ohne Filter" of coffee and photos, "senza limiti",
+        // "sin límites") are left out.
+        r"\b(?:(?:sin|sem|senza|sans|ohne|keine|keinerlei) (?:ningun[ao]? |nenhum[ao]? |alcun[ao]? |aucune? |jegliche[n]? |irgendwelche |de |d')?|(?:no|nao) (?:tienes|tiene|tem|tens|possui|hay|ha) (?:ningun[ao]? |nenhum[ao]? )?|non (?:hai|ha) (?:alcun[ao]? |nessun[ao]? )?|(?:tu n'as|vous n'avez|il n'a|elle n'a) (?:plus )?(?:aucune? |pas de )|(?:du hast|sie haben|es hat|er hat) (?:jetzt )?keine )(?:restricciones|restricoes|restrizioni|restrictions?|filtros|filtri|filtres?|censura|censure|zensur|einschrankungen|beschrankungen|limitaciones|limitacoes|limitazioni|limitations|etica|ethique|ethik|moral|morale|moralidad|moralidade|moralita)\b",
     ),
     rule(
         "jailbreak.harm_pair",
