@@ -64,6 +64,8 @@ const LITERALS: &[&str] = &[
     "Bearer ",
     "bearer ",
     "BEARER ",
+    // A PEM header; see `Cx::on_literal` for how the dashes before it are counted.
+    "-----BEGIN ",
 ];
 
 const C_IDENT: u8 = 1;
@@ -292,7 +294,7 @@ impl Cx<'_, '_> {
                 }
                 aws.consumed(l);
                 other.consumed(l);
-                let next = self.on_literal(l).unwrap_or(l + 1);
+                let next = self.on_literal(l, i).unwrap_or(l + 1);
                 i = next.max(l + 1);
                 // Look the next literal up (`l < i` now).
                 continue;
@@ -306,7 +308,6 @@ impl Cx<'_, '_> {
                     b'@' => self.on_at(i),
                     b':' => self.on_colon(i),
                     b'=' => self.key_value(i).unwrap_or(i + 1),
-                    b'-' => self.on_dash(i),
                     _ => i + 1,
                 }
             };
@@ -323,7 +324,24 @@ impl Cx<'_, '_> {
         p
     }
 
-    fn on_literal(&mut self, p: usize) -> Option<usize> {
+    /// The literal at `p`, reached with the scan at `from <= p`.
+    fn on_literal(&mut self, p: usize, from: usize) -> Option<usize> {
+        if self.at(p) == b'-' {
+            // `-----BEGIN `. `-` is not a trigger byte (most dashes in text are in words,
+            // dates and ids); the header is found by the automaton instead, and a run of
+            // dashes before it is read five at a time from where the scan stands, so a PEM
+            // block starts only when the dashes since then are a multiple of five (as when
+            // every dash was a stop). Otherwise the scan resumes at `BEGIN`.
+            let mut d = p;
+            while d > from && self.at(d - 1) == b'-' {
+                d -= 1;
+            }
+            return Some(if (p - d).is_multiple_of(5) {
+                self.on_dash(p)
+            } else {
+                p + 5
+            });
+        }
         let bearer = matches!(self.at(p), b'B' | b'b') && self.at(p + 6) == b' ';
         if !bearer && p > 0 && is_word(self.at(p - 1)) {
             return None;
@@ -841,6 +859,8 @@ impl Cx<'_, '_> {
             }
         }
         let mut e = i;
+        // Letters after `i`: a plain sum (at most the text length), added once at the end.
+        let mut fwd = 0usize;
         loop {
             // One table load per plain ASCII byte; invisibles only at the edge of that run.
             while let Some(&c) = self.b.get(e) {
@@ -848,7 +868,7 @@ impl Cx<'_, '_> {
                 if k & C_IDENT == 0 {
                     break;
                 }
-                alphas = alphas.saturating_add(usize::from((k >> 1) & 1));
+                fwd += usize::from((k >> 1) & 1);
                 e += 1;
             }
             let l = self.invis(e);
@@ -857,6 +877,7 @@ impl Cx<'_, '_> {
             }
             e += l;
         }
+        let alphas = alphas.saturating_add(fwd);
         while s < e && matches!(self.at(s), b'.' | b'/' | b'-') {
             s += 1;
         }
@@ -2155,6 +2176,21 @@ mod tests {
         // inside is still found.
         none("2026-11-23T09:12:33.123Z4111111111111111");
         none("ssn 123-45-6789T09:12:33.123Z");
+    }
+
+    #[test]
+    fn pem_header_after_a_run_of_dashes() {
+        let block = "-----BEGIN PRIVATE KEY-----\nMIIEvQ\n-----END PRIVATE KEY-----";
+        one(&format!("key {block} end"), Entity::PrivateKey, block);
+        // Dashes read five at a time: ten dashes leave a header, six do not.
+        one(&format!("x -----{block}"), Entity::PrivateKey, block);
+        none(&format!("x -{block}"));
+        // Not a private key: the label is skipped, the values after it are not.
+        one(
+            "-----BEGIN CERTIFICATE----- 123-45-6789",
+            Entity::Ssn,
+            "123-45-6789",
+        );
     }
 
     #[test]

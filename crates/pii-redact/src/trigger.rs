@@ -1,7 +1,8 @@
 //! Finding trigger bytes 64 at a time.
 //!
-//! Every built-in value starts at, or is anchored on, a digit, `:`, `=`, `@` or `-` (keys that
-//! start with letters come from the Aho-Corasick automaton instead). Log text is dense in such
+//! Every built-in value starts at, or is anchored on, a digit, `:`, `=` or `@` (keys that
+//! start with letters, and the PEM header `-----BEGIN `, come from the Aho-Corasick automata
+//! instead). Log text is dense in such
 //! bytes but most of it (words, non-ASCII scripts) is not, so the scanner asks for the next
 //! trigger at or after a position and gets it from a 64-bit mask of the next 64 bytes.
 //!
@@ -10,12 +11,12 @@
 //! gathered into eight bits with one multiplication. Non-ASCII bytes (>= 0x80) are never
 //! triggers, so a line of Japanese or Cyrillic costs the same as a line of spaces.
 
-/// Whether `c` can start or anchor a built-in finding: `0-9`, `:`, `=`, `@`, `-`.
+/// Whether `c` can start or anchor a built-in finding: `0-9`, `:`, `=`, `@`.
 #[inline(always)]
 pub(crate) fn is_trigger(c: u8) -> bool {
     // `0`..=`:` is one range (0x30..=0x3A). Non-short-circuit `|` keeps the loop in
     // `mask` branch-free, so it vectorises.
-    (c.wrapping_sub(b'0') <= 10) | (c == b'=') | (c == b'@') | (c == b'-')
+    (c.wrapping_sub(b'0') <= 10) | (c == b'=') | (c == b'@')
 }
 
 /// Bit `j` is set when `block[j]` is a trigger.
