@@ -1284,7 +1284,7 @@ pub(crate) static RULES: &[RuleDef] = &[
             "hotwire",
             "kill",
         ],
-        r"\b(?:napalm|methamphetamine|meth|pipe bomb|explosives?|malware|maleware|ransomware|keylogger|nerve agent|bioweapons?|hotwire|kill (?:someone|a person|people))\b",
+        r"\b(?:napalm|methamphetamine|meth|pipe bomb|explosives?|malware|maleware|ransomware|keylogger|nerve agent|bioweapons?|hotwire|kill (?:someone|a person|people)|(?:make|build|assemble|construct)(?:s|ing)? (?:a |an )?(?:homemade |home-made |pipe |nail |car |real )?bombs?)\b",
     ),
     // ---- prompt / instruction leak ----
     rule(
