@@ -45,13 +45,22 @@ fn gather(flags: &[u8; 64], bit: u32) -> u64 {
 }
 
 /// The next trigger at or after a position, from a cached mask of 64 bytes.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Triggers {
-    /// Offset of the cached block.
+    /// Offset of the cached block; before the first block, `1 << 63`, which no slice index
+    /// reaches (slices are at most `isize::MAX` bytes), so every position is outside it.
     base: usize,
-    /// Its mask (bit `j` for byte `base + j`); `valid` is false before the first block.
+    /// Its mask (bit `j` for byte `base + j`).
     bits: u64,
-    valid: bool,
+}
+
+impl Default for Triggers {
+    fn default() -> Self {
+        Triggers {
+            base: 1 << (usize::BITS - 1),
+            bits: 0,
+        }
+    }
 }
 
 impl Triggers {
@@ -62,12 +71,13 @@ impl Triggers {
             if i >= b.len() {
                 return b.len();
             }
-            if !self.valid || i < self.base || i - self.base >= 64 {
+            // One comparison: below `base` the difference wraps to a huge value.
+            let mut off = i.wrapping_sub(self.base);
+            if off >= 64 {
                 self.base = i;
                 self.bits = load_mask(b, i);
-                self.valid = true;
+                off = 0;
             }
-            let off = i - self.base;
             let m = self.bits & (u64::MAX << off);
             if m != 0 {
                 return self.base + m.trailing_zeros() as usize;
