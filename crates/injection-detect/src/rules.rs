@@ -2221,6 +2221,86 @@ pub(crate) static RULES: &[RuleDef] = &[
 /// well as a trigger (every match of the rule's pattern contains one of them), so ordinary text
 /// that only holds a common trigger word ("follow", "ai", "system") does not run the regex.
 pub(crate) static ALSO: &[(&str, &[&str])] = &[
+    (
+        "jailbreak.affirmative_prefix",
+        &[
+            "reply",
+            "replies",
+            "response",
+            "answer",
+            "output",
+            "message",
+            "antwort",
+            "reponse",
+            "respuesta",
+            "risposta",
+            "resposta",
+        ],
+    ),
+    (
+        "jailbreak.never_say_cannot",
+        &[
+            "can't", "cannot", "can not", "unable", "able", "could", "nicht", "ne peu", "ne pouv",
+            "n'es", "n'etes", "que no", "nao", "non ",
+        ],
+    ),
+    (
+        "override.discredit_previous",
+        &[
+            "received",
+            "been given",
+            "got",
+            "read",
+            "instructions",
+            "erhalten",
+            "bekommen",
+            "gelesen",
+            "recibido",
+            "recues",
+            "ricevuto",
+            "recebe",
+        ],
+    ),
+    (
+        "jailbreak.no_restrictions_ml",
+        &[
+            "sin ", "sem ", "senza ", "sans ", "ohne ", "keine", "no tien", "no tem", "no tens",
+            "no pos", "no ha", "nao tien", "nao tem", "nao tens", "nao pos", "nao ha", "non hai",
+            "non ha", "n'as", "n'avez", "n'a ",
+        ],
+    ),
+    (
+        "jailbreak.offensive_tone",
+        &["tone", "manner", "way", "language", "style", "voice"],
+    ),
+    (
+        "override.instruction_marker",
+        &[
+            "additional",
+            "extra",
+            "further",
+            "hidden",
+            "secret",
+            "overriding",
+            "priority",
+            "\\n",
+        ],
+    ),
+    (
+        "override.ignore_above_ml",
+        &[
+            "ignor",
+            "olvid",
+            "descart",
+            "omite",
+            "oubli",
+            "dimentic",
+            "esquec",
+            "vergiss",
+            "vergessen",
+        ],
+    ),
+    ("jailbreak.amoral_persona", &["above"]),
     ("override.do_not_follow", INSTR_T),
     (
         "override.reset_memory",
