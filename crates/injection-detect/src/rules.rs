@@ -2249,9 +2249,10 @@ pub(crate) static ALSO: &[(&str, &[&str])] = &[
         &[
             "received",
             "been given",
-            "got",
-            "read",
-            "instructions",
+            " got",
+            " read",
+            "instructions are",
+            "instructions were",
             "erhalten",
             "bekommen",
             "gelesen",
