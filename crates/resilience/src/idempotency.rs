@@ -380,8 +380,14 @@ impl<V> RunGuard<V> {
             _ => None,
         };
         if let Some(fp) = ours {
-            if weight > inner.cfg.max_bytes {
-                // Too heavy to keep at all: free the key rather than hold it in flight.
+            // A vacant key (our lease ran out and the entry was purged) adds an entry: it
+            // must respect `max_entries` like `begin` does, or late completions would grow the
+            // table past its cap.
+            let vacant = !t.map.contains_key(&self.key);
+            let no_room = vacant && t.map.len() >= inner.cfg.max_entries && !evict_one(&mut t);
+            if weight > inner.cfg.max_bytes || no_room {
+                // Too heavy to keep at all, or no room: free the key rather than hold it in
+                // flight; the waiters still get the value.
                 t.take(&self.key);
             } else {
                 while t.bytes.saturating_add(weight) > inner.cfg.max_bytes && evict_one(&mut t) {}
@@ -1057,5 +1063,120 @@ mod tests {
                 .is_err()
         );
         assert!(IdempotencyConfig::builder().max_entries(0).build().is_err());
+    }
+
+    #[test]
+    fn a_late_completion_keeps_to_the_entry_cap() {
+        let clock = Arc::new(ManualClock::default());
+        let cfg = IdempotencyConfig::builder()
+            .ttl(Duration::from_secs(60))
+            .lease(Duration::from_secs(1))
+            .max_entries(2)
+            .build()
+            .unwrap();
+        let s: IdempotencyStore<String> = IdempotencyStore::with_clock(cfg, clock.clone());
+        let Begin::Run(late) = s.begin("late", fp("late")).unwrap() else {
+            panic!("must run")
+        };
+        let Begin::Run(later) = s.begin("later", fp("later")).unwrap() else {
+            panic!("must run")
+        };
+        // Both leases run out; two new runs take the two places.
+        clock.advance(Duration::from_secs(2));
+        let Begin::Run(a) = s.begin("a", fp("a")).unwrap() else {
+            panic!("must run")
+        };
+        let Begin::Run(b) = s.begin("b", fp("b")).unwrap() else {
+            panic!("must run")
+        };
+        // Everything held is in flight: the late answer reaches nobody's store.
+        assert_eq!(*late.complete("done late".to_owned()), "done late");
+        assert_eq!(s.len(), 2);
+        assert!(matches!(
+            s.begin("late", fp("late")),
+            Err(Error::StoreFull { .. })
+        ));
+        // With a completed entry held, the late answer takes the place of the oldest.
+        a.complete("a".to_owned());
+        later.complete("done later".to_owned());
+        assert_eq!(s.len(), 2);
+        assert!(matches!(
+            s.begin("later", fp("later")).unwrap(),
+            Begin::Replay(_)
+        ));
+        drop(b);
+    }
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Begin { key: u8, fp: u8 },
+        Complete { run: usize, weight: usize },
+        Drop { run: usize },
+        Advance { ms: u64 },
+    }
+
+    fn op() -> impl proptest::strategy::Strategy<Value = Op> {
+        use proptest::prelude::*;
+        prop_oneof![
+            (0u8..6, 0u8..2).prop_map(|(key, fp)| Op::Begin { key, fp }),
+            (0usize..8, 0usize..=130).prop_map(|(run, weight)| Op::Complete { run, weight }),
+            (0usize..8).prop_map(|run| Op::Drop { run }),
+            (0u64..2_500).prop_map(|ms| Op::Advance { ms }),
+        ]
+    }
+
+    proptest::proptest! {
+        /// Whatever the interleaving of runs, completions (light, heavy, over the whole
+        /// budget), abandons, expiries and evictions: the byte count is exactly the sum of the
+        /// stored weights, never above the budget, every stored entry can still be evicted
+        /// (it has its queue item), and the entry cap holds.
+        #[test]
+        fn byte_accounting_stays_exact(ops in proptest::collection::vec(op(), 1..120)) {
+            let clock = Arc::new(ManualClock::default());
+            let cfg = IdempotencyConfig::builder()
+                .ttl(Duration::from_secs(3))
+                .lease(Duration::from_secs(2))
+                .max_entries(5)
+                .max_bytes(100)
+                .build()
+                .unwrap();
+            let s: IdempotencyStore<usize> = IdempotencyStore::with_clock(cfg, clock.clone());
+            let mut runs: Vec<RunGuard<usize>> = Vec::new();
+            for op in ops {
+                match op {
+                    Op::Begin { key, fp: f } => {
+                        if let Ok(Begin::Run(g)) = s.begin(&format!("k{key}"), fp(&f.to_string())) {
+                            runs.push(g);
+                        }
+                    }
+                    Op::Complete { run, weight } => {
+                        if run < runs.len() {
+                            let value = runs.swap_remove(run).complete_weighted(weight, weight);
+                            proptest::prop_assert_eq!(*value, weight);
+                        }
+                    }
+                    Op::Drop { run } => {
+                        if run < runs.len() {
+                            drop(runs.swap_remove(run));
+                        }
+                    }
+                    Op::Advance { ms } => clock.advance_ms(ms),
+                }
+                let t = lock(&s.inner.table);
+                let mut sum = 0usize;
+                for (key, entry) in &t.map {
+                    if let Entry::Done { weight, generation, .. } = entry {
+                        sum += weight;
+                        proptest::prop_assert!(
+                            t.queue.iter().any(|(_, k, g)| k == key && g == generation),
+                            "a stored entry without its queue item could never be evicted"
+                        );
+                    }
+                }
+                proptest::prop_assert_eq!(t.bytes, sum);
+                proptest::prop_assert!(t.bytes <= 100);
+                proptest::prop_assert!(t.map.len() <= 5);
+            }
+        }
     }
 }
