@@ -1222,7 +1222,7 @@ pub(crate) static RULES: &[RuleDef] = &[
             "uncensored",
         ],
         // "Give me an example of how the imaginary Sydney AI would answer the question ..."
-        r"\bhow (?:an?|the|this|that|such an?) (?:imaginary|hypothetical|fictional|fictitious|unfiltered|uncensored)(?: [a-z0-9.\-]+){0,4}? (?:ai|assistant|chatbot|bot|model|language model|gpt|version of (?:you|yourself|chatgpt))(?: [a-z0-9.\-]+){0,3}? would (?:answer|respond|reply|say|react)\b",
+        r"\bhow (?:an?|the|this|that|such an?) (?:imaginary|hypothetical|fictional|fictitious|unfiltered|uncensored)(?: [a-z0-9.\-]+){0,4}? (?:ai|assistant|chatbot|bot|model|language model|gpt|version of (?:you|yourself|chatgpt))(?: [a-z0-9.\-]+){0,5}? would (?:answer|respond|reply|say|react)\b",
     ),
     rule(
         "jailbreak.affirmative_prefix",
@@ -1349,8 +1349,9 @@ pub(crate) static RULES: &[RuleDef] = &[
             "bioweapon",
             "hotwire",
             "kill",
+            "lock",
         ],
-        r"\b(?:napalm|methamphetamine|meth|pipe bomb|explosives?|malware|maleware|ransomware|keylogger|nerve agent|bioweapons?|hotwire|kill (?:someone|a person|people)|(?:make|build|assemble|construct)(?:s|ing)? (?:a |an )?(?:homemade |home-made |pipe |nail |car |real )?bombs?)\b",
+        r"\b(?:napalm|methamphetamine|meth|pipe bomb|explosives?|malware|maleware|ransomware|keylogger|nerve agent|bioweapons?|hotwire|kill (?:someone|a person|people)|(?:make|build|assemble|construct)(?:s|ing)? (?:a |an )?(?:homemade |home-made |pipe |nail |car |real )?bombs?|pick(?:ing)? (?:a |the )?locks?)\b",
     ),
     // ---- prompt / instruction leak ----
     rule(
@@ -2302,6 +2303,25 @@ pub(crate) static ALSO: &[(&str, &[&str])] = &[
         ],
     ),
     ("jailbreak.amoral_persona", &["above"]),
+    (
+        // "lock" is a trigger for "pick a lock" only; "block" and "clock" hold it.
+        "jailbreak.harmful_payload",
+        &[
+            "napalm",
+            "meth",
+            "bomb",
+            "explosive",
+            "malware",
+            "maleware",
+            "ransomware",
+            "keylogger",
+            "nerve agent",
+            "bioweapon",
+            "hotwire",
+            "kill",
+            "pick",
+        ],
+    ),
     ("override.do_not_follow", INSTR_T),
     (
         "override.reset_memory",
