@@ -650,12 +650,39 @@ pub(crate) static RULES: &[RuleDef] = &[
             "super",
             "outdone",
             "ubertroffen",
+            "that was ok",
+            "das war ok",
+            "das war schon mal ok",
         ],
         concat!(
-            r"\b(?:very good|very well done|well done|excellent(?: performance)?|good job|great job|simply great|perfect|congratulations|sehr gut(?: gemacht)?|gut gemacht|ausgezeichnet(?:e leistung)?|einfach grossartig|super|outdone yourself|selbst ubertroffen)[.!,]+ (?:",
+            r"\b(?:very good|very well done|well done|excellent(?: performance)?|good job|great job|simply great|perfect|congratulations|sehr gut(?: gemacht)?|gut gemacht|ausgezeichnet(?:e leistung)?|einfach grossartig|super|outdone yourself|selbst ubertroffen|that was (?:ok|okay)(?: before)?|das war (?:schon mal )?ok)[.!,]+ (?:",
             w!(),
             r"[.!,]* ){0,8}(?:now|nun|jetzt)\b"
         ),
+    ),
+    rule(
+        "override.new_task_announcement",
+        SystemOverride,
+        Low,
+        &[
+            "task",
+            "challenge",
+            "assignment",
+            "aufgabe",
+            "herausforderung",
+            "tarea",
+            "desafio",
+            "reto",
+            "tache",
+            "defi",
+            "compito",
+            "sfida",
+            "tarefa",
+        ],
+        // "Now I have a great new challenge for you", "I need your help with another task": the
+        // hand-over of the praise-then-switch injections. Weak: with praise, an AI mention or a
+        // second signal it warns; alone ("I have a new task for you: summarise this") it does not.
+        r"\b(?:(?:i have|i've got|here is|here's|i need your help with) (?:a |an )?(?:great |new |another |different |special |little |fun )+(?:challenge|task|assignment|job)|(?:ich habe|habe ich|hier ist|ich brauche deine hilfe bei) (?:eine |einer )?(?:tolle |neue |andere |weitere )+(?:herausforderung|aufgabe)|tengo (?:una? )?(?:nueva|nuevo|otra|otro|gran) (?:tarea|desafio|reto)|j'ai (?:une? )?(?:nouvelle|autre) (?:tache|defi|mission)|ho (?:una? )?(?:nuova|nuovo|altro|altra) (?:compito|sfida)|tenho (?:uma? )?(?:nova|novo|outra|outro) (?:tarefa|desafio))\b",
     ),
     // ---- role hijack ----
     unless(
