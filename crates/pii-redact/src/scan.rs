@@ -279,13 +279,15 @@ impl Cx<'_, '_> {
         let mut aws = Literals::new(aws);
         let mut other = Literals::new(other);
         let mut i = 0usize;
-        // The next literal start (valid while `l >= i`; 0 forces a look-up).
-        let mut l = 0usize;
-        let mut first = true;
+        // The next literal start (valid while `l >= i`), looked up once before the loop.
+        let mut l = if n > 0 {
+            aws.next(self.text, 0).min(other.next(self.text, 0))
+        } else {
+            0
+        };
         while i < n {
-            if l < i || first {
+            if l < i {
                 l = aws.next(self.text, i).min(other.next(self.text, i));
-                first = false;
             }
             let t = triggers.next(self.b, i);
             if l <= t {
@@ -888,6 +890,23 @@ impl Cx<'_, '_> {
     }
 
     fn on_digit(&mut self, i: usize) -> usize {
+        // A digit run with a plain ASCII non-identifier byte on both sides (`status=200 `,
+        // `latency_ms=87 `): it is its own token, `trun` would give exactly `(i, p, 0)`, and
+        // it cannot be a timestamp (that needs a `-` glued after four digits). Skip the
+        // timestamp test and `trun`; the rest is the general path.
+        let free = |c: u8| c < 0x80 && class(c) & C_IDENT == 0;
+        if free(self.at(i.wrapping_sub(1))) {
+            let mut p = i;
+            while self.at(p).is_ascii_digit() {
+                p += 1;
+            }
+            if free(self.at(p)) {
+                if let Some(end) = self.lone_short_group(i) {
+                    return end.max(p.min(i + 1));
+                }
+                return self.numeric(i).max(p.min(i + 1));
+            }
+        }
         if let Some(e) = self.timestamp(i) {
             return e;
         }
@@ -1892,6 +1911,27 @@ fn sensitive_tail(t: [u8; 3]) -> bool {
     // `| 0x20` lower-cases ASCII letters and never turns any other byte into a lower-case
     // letter, so comparing with lower-case tails is a case-insensitive match on letters only.
     let x = w(&t) | 0x0020_2020;
+    // One multiplication hashes the three bytes to one of 64 bits; the tails set 8 of them
+    // and the commonest log keys (`request_id`, `method`, `path`, `status`, `latency_ms`,
+    // `msg`, `name`, `user`, `level`, `code`) none, so most keys stop here. A set bit only
+    // means "compare with the list".
+    const K: u32 = 0x0698_A9E3;
+    const fn slot(x: u32) -> u32 {
+        x.wrapping_mul(K) >> 26
+    }
+    #[allow(clippy::indexing_slicing)]
+    const BLOOM: u64 = {
+        let mut m = 0u64;
+        let mut j = 0;
+        while j < TAILS.len() {
+            m |= 1 << slot(TAILS[j]);
+            j += 1;
+        }
+        m
+    };
+    if (BLOOM >> slot(x)) & 1 == 0 {
+        return false;
+    }
     TAILS.contains(&x)
 }
 
@@ -2224,6 +2264,48 @@ mod tests {
             Entity::Phone,
             "555\u{200b}123-4567",
         );
+    }
+
+    #[test]
+    fn tail_prefilter_drops_no_tail() {
+        // The hash prefilter of `sensitive_tail` only ever answers "no" for non-tails: same
+        // answer as the plain list on every three-byte key end over letters, digits, `_-.`
+        // and a few other bytes.
+        let bytes: Vec<u8> = (b'0'..=b'9')
+            .chain(b'A'..=b'Z')
+            .chain(b'a'..=b'z')
+            .chain([b'_', b'-', b'.', b' ', b'"', 0xC3, 0x80])
+            .collect();
+        let plain = |t: [u8; 3]| {
+            let x = u32::from_le_bytes([t[0] | 0x20, t[1] | 0x20, t[2] | 0x20, 0]);
+            [
+                b"ord", b"swd", b"pwd", b"ass", b"ase", b"nha", b"ret", b"ken", b"key", b"als",
+                b"ial", b"ion", b"uth", b"kie",
+            ]
+            .iter()
+            .any(|w| u32::from_le_bytes([w[0], w[1], w[2], 0]) == x)
+        };
+        let mut hits = 0;
+        for &a in &bytes {
+            for &b in &bytes {
+                for &c in &bytes {
+                    let t = [a, b, c];
+                    assert_eq!(super::sensitive_tail(t), plain(t), "{t:?}");
+                    hits += usize::from(plain(t));
+                }
+            }
+        }
+        assert_eq!(hits, 14 * 8);
+        for key in [
+            "request_id",
+            "method",
+            "path",
+            "status",
+            "latency_ms",
+            "msg",
+        ] {
+            assert_eq!(super::sensitive_key(key.as_bytes()), None, "{key}");
+        }
     }
 
     #[test]
