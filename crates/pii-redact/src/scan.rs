@@ -727,6 +727,16 @@ impl Cx<'_, '_> {
     /// test (the key's last three letters) is inlined at every `=` and `:`; the rest is not.
     #[inline(always)]
     fn key_value(&mut self, i: usize) -> Option<usize> {
+        // Commonest case first: the key ends right at the delimiter (`status=`): one load of
+        // the three bytes before it. A space or quote there takes the general path below.
+        if let Some(&[a, b, c]) = self.b.get(i.wrapping_sub(3)..i)
+            && !matches!(c, b' ' | b'"' | b'\'')
+        {
+            if !sensitive_tail([a, b, c]) {
+                return None;
+            }
+            return self.key_value_at(i, i);
+        }
         let mut ke = i;
         while ke > 0 && self.at(ke - 1) == b' ' && i - ke < 2 {
             ke -= 1;
@@ -894,6 +904,7 @@ impl Cx<'_, '_> {
         // `latency_ms=87 `): it is its own token, `trun` would give exactly `(i, p, 0)`, and
         // it cannot be a timestamp (that needs a `-` glued after four digits). Skip the
         // timestamp test and `trun`; the rest is the general path.
+        // A timestamp needs the same free byte before it, so without one it is not tried.
         let free = |c: u8| c < 0x80 && class(c) & C_IDENT == 0;
         if free(self.at(i.wrapping_sub(1))) {
             let mut p = i;
@@ -906,9 +917,9 @@ impl Cx<'_, '_> {
                 }
                 return self.numeric(i).max(p.min(i + 1));
             }
-        }
-        if let Some(e) = self.timestamp(i) {
-            return e;
+            if let Some(e) = self.timestamp(i) {
+                return e;
+            }
         }
         let (ts, te, alphas) = self.trun(i);
         if alphas > 0 {
