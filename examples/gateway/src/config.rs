@@ -117,6 +117,11 @@ pub struct Config {
     /// slower one gets 408 `REQUEST_006` and the connection is closed, which frees its
     /// concurrency slot. At least 1.
     pub body_read_timeout_secs: u64,
+    /// Seconds a write to a client may wait for it to take data (a client that stopped
+    /// reading); then the connection is closed, which drops its answer and frees its
+    /// concurrency slot (a streamed answer holds one until it is sent). The timer runs only
+    /// while a write is blocked, so a slowly generated stream is not cut. At least 1.
+    pub send_timeout_secs: u64,
     /// Injection guard mode.
     pub injection_mode: GuardMode,
     /// Reversible PII redaction of prompts and redaction of responses.
@@ -159,6 +164,7 @@ impl Default for Config {
             behind_tls: false,
             header_read_timeout_secs: 10,
             body_read_timeout_secs: 30,
+            send_timeout_secs: 30,
             injection_mode: GuardMode::Block,
             pii_redaction: true,
             speech_pii: SpeechPii::Spoken,
@@ -231,6 +237,11 @@ impl Config {
             self.body_read_timeout_secs = v
                 .parse()
                 .map_err(|_| bad("RAMPART_BODY_READ_TIMEOUT_SECS", &v))?;
+        }
+        if let Some(v) = get("RAMPART_SEND_TIMEOUT_SECS") {
+            self.send_timeout_secs = v
+                .parse()
+                .map_err(|_| bad("RAMPART_SEND_TIMEOUT_SECS", &v))?;
         }
         if let Some(v) = get("RAMPART_INJECTION_MODE") {
             self.injection_mode = match v.as_str() {
@@ -313,22 +324,35 @@ impl Config {
 }
 
 impl Config {
-    /// The client timeouts, checked: a zero one would disable nothing and expire everything,
-    /// so it stops the start.
+    /// The client timeouts (header read, body read), checked: a zero one would disable
+    /// nothing and expire everything, and one over a day would overflow the clock's deadline
+    /// arithmetic (a panic on every request), so either stops the start.
     pub fn client_timeouts(&self) -> Result<(Duration, Duration), StartError> {
-        let check = |name: &str, secs: u64| {
-            if secs == 0 {
-                return Err(StartError::Config(format!(
-                    "{name} must be at least 1 second"
-                )));
-            }
-            Ok(Duration::from_secs(secs))
-        };
         Ok((
-            check("header_read_timeout_secs", self.header_read_timeout_secs)?,
-            check("body_read_timeout_secs", self.body_read_timeout_secs)?,
+            checked_timeout("header_read_timeout_secs", self.header_read_timeout_secs)?,
+            checked_timeout("body_read_timeout_secs", self.body_read_timeout_secs)?,
         ))
     }
+
+    /// How [`crate::serve`] treats this configuration's connections (timeouts checked as in
+    /// [`Config::client_timeouts`]).
+    pub fn serve_options(&self) -> Result<crate::ServeOptions, StartError> {
+        let (header_read_timeout, _) = self.client_timeouts()?;
+        Ok(crate::ServeOptions {
+            header_read_timeout,
+            send_timeout: checked_timeout("send_timeout_secs", self.send_timeout_secs)?,
+        })
+    }
+}
+
+/// `secs` as a timeout: at least 1 second, at most a day.
+fn checked_timeout(name: &str, secs: u64) -> Result<Duration, StartError> {
+    if secs == 0 || secs > 86_400 {
+        return Err(StartError::Config(format!(
+            "{name} must be between 1 and 86400 seconds"
+        )));
+    }
+    Ok(Duration::from_secs(secs))
 }
 
 fn parse_bool(v: &str) -> Option<bool> {
@@ -449,5 +473,20 @@ mod tests {
             c.apply_env(|n| (n == "RAMPART_HEADER_READ_TIMEOUT_SECS").then(|| "soon".into()))
                 .is_err()
         );
+        // Beyond a day, deadline arithmetic could overflow (a panic per request): refused.
+        c.body_read_timeout_secs = 86_401;
+        assert!(c.client_timeouts().is_err());
+        c.body_read_timeout_secs = u64::MAX;
+        assert!(c.serve_options().is_err());
+        c.body_read_timeout_secs = 30;
+        c.apply_env(|n| (n == "RAMPART_SEND_TIMEOUT_SECS").then(|| "3".into()))
+            .unwrap();
+        assert_eq!(
+            c.serve_options().unwrap().send_timeout,
+            Duration::from_secs(3)
+        );
+        c.send_timeout_secs = 0;
+        let err = c.serve_options().unwrap_err().to_string();
+        assert!(err.contains("send_timeout_secs"), "{err}");
     }
 }

@@ -257,7 +257,7 @@ pub async fn start_with(
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Running, StartError> {
     let bind = config.bind;
-    let (header_read_timeout, _) = config.client_timeouts()?;
+    let options = config.serve_options()?;
     let built = build_state(config, env)?;
     let router = app::router(built.state.clone())?;
     let listener = TcpListener::bind(bind)
@@ -277,9 +277,7 @@ pub async fn start_with(
         async {
             let _ = rx.await;
         },
-        ServeOptions {
-            header_read_timeout,
-        },
+        options,
     ));
     Ok(Running {
         addr,
@@ -297,21 +295,124 @@ pub struct ServeOptions {
     /// Time a client has to send a request's head once it starts one (and, on a kept-alive
     /// connection, to start the next one); a slower client is disconnected.
     pub header_read_timeout: Duration,
+    /// Time a write to a client may wait for it to take data; then the connection is closed
+    /// (a client that stopped reading cannot hold its answer, and the answer's concurrency
+    /// slot, forever). The timer runs only while a write is blocked.
+    pub send_timeout: Duration,
 }
 
 impl Default for ServeOptions {
-    /// The configuration's default: 10 s.
+    /// The configuration's defaults: 10 s, 30 s.
     fn default() -> Self {
         Self {
             header_read_timeout: Duration::from_secs(10),
+            send_timeout: Duration::from_secs(30),
         }
+    }
+}
+
+/// A client connection whose writes must make progress: once a write has been blocked for
+/// `timeout` (the client stopped reading and the socket buffers are full), it fails with
+/// `TimedOut`, which ends the connection and drops the answer it was sending. Any completed
+/// write re-arms the timer; reads are untouched.
+struct SendTimeout<T> {
+    io: T,
+    timeout: Duration,
+    blocked: Option<std::pin::Pin<Box<tokio::time::Sleep>>>,
+}
+
+impl<T> SendTimeout<T> {
+    fn new(io: T, timeout: Duration) -> Self {
+        Self {
+            io,
+            timeout,
+            blocked: None,
+        }
+    }
+
+    /// Passes a finished write through (and disarms the timer); a blocked one fails once it
+    /// has been blocked for the timeout.
+    fn watch<R>(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+        poll: std::task::Poll<std::io::Result<R>>,
+    ) -> std::task::Poll<std::io::Result<R>> {
+        use std::task::Poll;
+        if poll.is_ready() {
+            self.blocked = None;
+            return poll;
+        }
+        let timeout = self.timeout;
+        let timer = self
+            .blocked
+            .get_or_insert_with(|| Box::pin(tokio::time::sleep(timeout)));
+        if timer.as_mut().poll(cx).is_ready() {
+            self.blocked = None;
+            return Poll::Ready(Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                "the client did not take the answer within the send timeout",
+            )));
+        }
+        Poll::Pending
+    }
+}
+
+impl<T: tokio::io::AsyncRead + Unpin> tokio::io::AsyncRead for SendTimeout<T> {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl<T: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for SendTimeout<T> {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let poll = std::pin::Pin::new(&mut self.io).poll_write(cx, buf);
+        self.watch(cx, poll)
+    }
+
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        let poll = std::pin::Pin::new(&mut self.io).poll_write_vectored(cx, bufs);
+        self.watch(cx, poll)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let poll = std::pin::Pin::new(&mut self.io).poll_flush(cx);
+        self.watch(cx, poll)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        let poll = std::pin::Pin::new(&mut self.io).poll_shutdown(cx);
+        self.watch(cx, poll)
     }
 }
 
 /// Serves `router` over HTTP/1.1 on `listener` until `signal` completes, then stops accepting
 /// and lets the requests in flight finish. Sockets are `TCP_NODELAY`; a client that does not
 /// send a complete request head within `options.header_read_timeout` is disconnected (hyper's
-/// header read timeout), so a slow-loris client holds a connection for a bounded time only.
+/// header read timeout), so a slow-loris client holds a connection for a bounded time only;
+/// nor can a client that stops reading: a write blocked for `options.send_timeout` closes the
+/// connection.
 pub async fn serve(
     listener: TcpListener,
     router: axum::Router,
@@ -342,7 +443,8 @@ pub async fn serve(
             hyper_util::service::TowerToHyperService::new(router.clone().map_request(
                 |r: ::http::Request<hyper::body::Incoming>| r.map(axum::body::Body::new),
             ));
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let io = TokioIo::new(SendTimeout::new(stream, options.send_timeout));
+        let connection = graceful.watch(http.serve_connection(io, service));
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, "connection ended with an error");

@@ -1,0 +1,159 @@
+//! End-to-end tests of clients that stop reading, over real TCP: a streamed answer the client
+//! does not take must not hold its concurrency slot (and connection) forever; the send
+//! timeout closes the connection and frees the slot.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use common::{chat_body, start};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpSocket, TcpStream};
+
+/// Reads one HTTP/1.1 request (head and `content-length` body) from `stream`.
+async fn read_request(stream: &mut TcpStream) -> Option<String> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") else {
+            continue;
+        };
+        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|l| l.strip_prefix("content-length:"))
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or(0);
+        while buf.len() < end + 4 + length {
+            let n = stream.read(&mut chunk).await.ok()?;
+            if n == 0 {
+                return None;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+        }
+        return Some(String::from_utf8_lossy(&buf[end + 4..]).into_owned());
+    }
+}
+
+/// An OpenAI-compatible upstream whose streamed answers never end (as fast as they are
+/// taken); plain answers are one short completion.
+async fn endless_upstream() -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut stream, _)) = listener.accept().await else {
+                return;
+            };
+            tokio::spawn(async move {
+                while let Some(body) = read_request(&mut stream).await {
+                    if body.contains("\"stream\":true") {
+                        let head = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n\
+                                    connection: close\r\n\r\n";
+                        if stream.write_all(head.as_bytes()).await.is_err() {
+                            return;
+                        }
+                        let event = format!(
+                            "data: {}\n\n",
+                            serde_json::json!({"object": "chat.completion.chunk",
+                                "choices": [{"index": 0, "delta": {"content": "tok ".repeat(1024)},
+                                             "finish_reason": null}]})
+                        );
+                        while stream.write_all(event.as_bytes()).await.is_ok() {}
+                        return;
+                    }
+                    let answer = serde_json::json!({"id": "c1", "object": "chat.completion",
+                        "model": "endless", "choices": [{"index": 0, "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": "short answer"}}]})
+                    .to_string();
+                    let response = format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n\
+                         content-length: {}\r\n\r\n{answer}",
+                        answer.len()
+                    );
+                    if stream.write_all(response.as_bytes()).await.is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    addr
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_stops_reading_a_stream_loses_its_slot_after_the_send_timeout() {
+    let upstream = endless_upstream().await;
+    let gw = start(|c| {
+        c.provider = gateway::config::ProviderConfig::Openai {
+            base_url: format!("http://{upstream}/v1"),
+            credential: None,
+            ca_file: None,
+        };
+        c.limits.concurrent_per_key = 1;
+        c.send_timeout_secs = 1;
+    })
+    .await;
+    let key = gw.key().await;
+    // A streamed request from a client with a small receive buffer that never reads.
+    let body = serde_json::json!({"model": "m", "stream": true,
+        "messages": [{"role": "user", "content": "tell me everything"}]})
+    .to_string();
+    let socket = TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stalled = socket.connect(gw.running.addr).await.unwrap();
+    let request = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer {key}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    stalled.write_all(request.as_bytes()).await.unwrap();
+    // While its answer is pending, it holds the key's only slot.
+    let started = Instant::now();
+    let busy = loop {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let a = gw
+            .post("/v1/chat/completions", Some(&key), &chat_body("hello"))
+            .await;
+        if a.status != 200 || started.elapsed() > Duration::from_secs(2) {
+            break a;
+        }
+    };
+    assert_eq!(
+        (busy.status, busy.code().as_str()),
+        (503, "CONCURRENCY_001"),
+        "{}",
+        busy.text()
+    );
+    // Once the socket buffers are full, the write blocks; a second later the connection is
+    // closed and the slot is free again (without the send timeout it never is).
+    let freed = loop {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let a = gw
+            .post("/v1/chat/completions", Some(&key), &chat_body("hello"))
+            .await;
+        if a.status == 200 || started.elapsed() > Duration::from_secs(20) {
+            break a;
+        }
+    };
+    assert_eq!(freed.status, 200, "{}", freed.text());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "freed after {:?}",
+        started.elapsed()
+    );
+    drop(stalled);
+    gw.running.shutdown().await.unwrap();
+}
