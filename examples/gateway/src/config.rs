@@ -122,6 +122,14 @@ pub struct Config {
     /// concurrency slot (a streamed answer holds one until it is sent). The timer runs only
     /// while a write is blocked, so a slowly generated stream is not cut. At least 1.
     pub send_timeout_secs: u64,
+    /// Most client connections open at once (at least 1); at the cap the gateway stops
+    /// accepting until one ends (new ones wait in the listen backlog), so clients cannot use
+    /// up the file descriptors the upstream, Redis and the databases need. Keep it well below
+    /// `ulimit -n`.
+    pub max_connections: usize,
+    /// Seconds a shutdown waits for the requests in flight (streams included) before it
+    /// closes the connections still open. Between 1 and 86400.
+    pub shutdown_grace_secs: u64,
     /// Injection guard mode.
     pub injection_mode: GuardMode,
     /// Reversible PII redaction of prompts and redaction of responses.
@@ -165,6 +173,8 @@ impl Default for Config {
             header_read_timeout_secs: 10,
             body_read_timeout_secs: 30,
             send_timeout_secs: 30,
+            max_connections: 4096,
+            shutdown_grace_secs: 30,
             injection_mode: GuardMode::Block,
             pii_redaction: true,
             speech_pii: SpeechPii::Spoken,
@@ -242,6 +252,14 @@ impl Config {
             self.send_timeout_secs = v
                 .parse()
                 .map_err(|_| bad("RAMPART_SEND_TIMEOUT_SECS", &v))?;
+        }
+        if let Some(v) = get("RAMPART_MAX_CONNECTIONS") {
+            self.max_connections = v.parse().map_err(|_| bad("RAMPART_MAX_CONNECTIONS", &v))?;
+        }
+        if let Some(v) = get("RAMPART_SHUTDOWN_GRACE_SECS") {
+            self.shutdown_grace_secs = v
+                .parse()
+                .map_err(|_| bad("RAMPART_SHUTDOWN_GRACE_SECS", &v))?;
         }
         if let Some(v) = get("RAMPART_INJECTION_MODE") {
             self.injection_mode = match v.as_str() {
@@ -341,6 +359,14 @@ impl Config {
         Ok(crate::ServeOptions {
             header_read_timeout,
             send_timeout: checked_timeout("send_timeout_secs", self.send_timeout_secs)?,
+            max_connections: if self.max_connections == 0 {
+                return Err(StartError::Config(
+                    "max_connections must be at least 1".into(),
+                ));
+            } else {
+                self.max_connections
+            },
+            shutdown_grace: checked_timeout("shutdown_grace_secs", self.shutdown_grace_secs)?,
         })
     }
 }
@@ -488,5 +514,20 @@ mod tests {
         c.send_timeout_secs = 0;
         let err = c.serve_options().unwrap_err().to_string();
         assert!(err.contains("send_timeout_secs"), "{err}");
+        c.send_timeout_secs = 30;
+        c.apply_env(|n| match n {
+            "RAMPART_MAX_CONNECTIONS" => Some("100".into()),
+            "RAMPART_SHUTDOWN_GRACE_SECS" => Some("5".into()),
+            _ => None,
+        })
+        .unwrap();
+        let options = c.serve_options().unwrap();
+        assert_eq!(
+            (options.max_connections, options.shutdown_grace),
+            (100, Duration::from_secs(5))
+        );
+        c.max_connections = 0;
+        let err = c.serve_options().unwrap_err().to_string();
+        assert!(err.contains("max_connections"), "{err}");
     }
 }

@@ -299,14 +299,22 @@ pub struct ServeOptions {
     /// (a client that stopped reading cannot hold its answer, and the answer's concurrency
     /// slot, forever). The timer runs only while a write is blocked.
     pub send_timeout: Duration,
+    /// Most connections open at once: at the cap, accepting pauses until one ends (new ones
+    /// wait in the listen backlog) instead of running out of file descriptors.
+    pub max_connections: usize,
+    /// How long a shutdown waits for the requests in flight before it closes the connections
+    /// still open (an endless stream must not keep the process up).
+    pub shutdown_grace: Duration,
 }
 
 impl Default for ServeOptions {
-    /// The configuration's defaults: 10 s, 30 s.
+    /// The configuration's defaults: 10 s, 30 s, 4096 connections, 30 s.
     fn default() -> Self {
         Self {
             header_read_timeout: Duration::from_secs(10),
             send_timeout: Duration::from_secs(30),
+            max_connections: 4096,
+            shutdown_grace: Duration::from_secs(30),
         }
     }
 }
@@ -412,7 +420,9 @@ impl<T: tokio::io::AsyncWrite + Unpin> tokio::io::AsyncWrite for SendTimeout<T> 
 /// send a complete request head within `options.header_read_timeout` is disconnected (hyper's
 /// header read timeout), so a slow-loris client holds a connection for a bounded time only;
 /// nor can a client that stops reading: a write blocked for `options.send_timeout` closes the
-/// connection.
+/// connection. At most `options.max_connections` are open at once (accepting pauses at the
+/// cap); a failed `accept` (out of file descriptors) never ends the loop. A shutdown waits
+/// `options.shutdown_grace` at most, then closes what is still open.
 pub async fn serve(
     listener: TcpListener,
     router: axum::Router,
@@ -426,14 +436,27 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(options.header_read_timeout);
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let permits = Arc::new(tokio::sync::Semaphore::new(options.max_connections.max(1)));
+    // Closes the connections still open when the shutdown grace has run out.
+    let (close_all, closed) = tokio::sync::watch::channel(false);
     let mut signal = std::pin::pin!(signal);
     loop {
+        // A free connection slot first: at the cap, nothing more is accepted.
+        let permit = tokio::select! {
+            permit = permits.clone().acquire_owned() => match permit {
+                Ok(permit) => permit,
+                Err(_) => break,
+            },
+            () = &mut signal => break,
+        };
         let stream = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok((stream, _)) => stream,
                 Err(e) => {
-                    accept_failed(&e).await;
-                    continue;
+                    tokio::select! {
+                        () = accept_failed(&e) => continue,
+                        () = &mut signal => break,
+                    }
                 }
             },
             () = &mut signal => break,
@@ -445,14 +468,28 @@ pub async fn serve(
             ));
         let io = TokioIo::new(SendTimeout::new(stream, options.send_timeout));
         let connection = graceful.watch(http.serve_connection(io, service));
+        let mut closed = closed.clone();
         tokio::spawn(async move {
-            if let Err(e) = connection.await {
-                tracing::debug!(error = %e, "connection ended with an error");
+            let _permit = permit;
+            tokio::select! {
+                ended = connection => {
+                    if let Err(e) = ended {
+                        tracing::debug!(error = %e, "connection ended with an error");
+                    }
+                }
+                // Dropping the connection closes its socket and drops its answer.
+                _ = closed.wait_for(|closed| *closed) => {}
             }
         });
     }
     drop(listener);
-    graceful.shutdown().await;
+    if tokio::time::timeout(options.shutdown_grace, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        tracing::warn!("shutdown grace over: closing the connections still open");
+        let _ = close_all.send(true);
+    }
     Ok(())
 }
 

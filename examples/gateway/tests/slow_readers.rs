@@ -157,3 +157,91 @@ async fn a_client_that_stops_reading_a_stream_loses_its_slot_after_the_send_time
     drop(stalled);
     gw.running.shutdown().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_closes_an_endless_stream_after_the_grace() {
+    let upstream = endless_upstream().await;
+    let gw = start(|c| {
+        c.provider = gateway::config::ProviderConfig::Openai {
+            base_url: format!("http://{upstream}/v1"),
+            credential: None,
+            ca_file: None,
+        };
+        c.shutdown_grace_secs = 1;
+    })
+    .await;
+    let key = gw.key().await;
+    let body = serde_json::json!({"model": "m", "stream": true,
+        "messages": [{"role": "user", "content": "never stop"}]})
+    .to_string();
+    let mut client = TcpStream::connect(gw.running.addr).await.unwrap();
+    let request = format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer {key}\r\n\
+         content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    client.write_all(request.as_bytes()).await.unwrap();
+    // A reader that keeps taking the stream until the gateway closes it.
+    let reader = tokio::spawn(async move {
+        let mut received = 0usize;
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match client.read(&mut buf).await {
+                Ok(0) | Err(_) => return received,
+                Ok(n) => received += n,
+            }
+        }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(10), gw.running.shutdown())
+        .await
+        .expect("the shutdown waited for the endless stream")
+        .unwrap();
+    assert!(
+        started.elapsed() >= Duration::from_millis(900),
+        "{:?}",
+        started.elapsed()
+    );
+    let received = tokio::time::timeout(Duration::from_secs(5), reader)
+        .await
+        .expect("the stream's connection stayed open after the shutdown")
+        .unwrap();
+    assert!(received > 100_000, "only {received} bytes were streamed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_cap_wait_until_one_ends() {
+    let gw = start(|c| {
+        c.max_connections = 2;
+        c.header_read_timeout_secs = 60;
+    })
+    .await;
+    let addr = gw.running.addr;
+    // Two idle connections take both slots.
+    let first = TcpStream::connect(addr).await.unwrap();
+    let _second = TcpStream::connect(addr).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A third connects (the listen backlog) but is not served while both are open.
+    let mut third = TcpStream::connect(addr).await.unwrap();
+    third
+        .write_all(b"GET /healthz HTTP/1.1\r\nhost: gateway\r\nconnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 4096];
+    assert!(
+        tokio::time::timeout(Duration::from_millis(700), third.read(&mut buf))
+            .await
+            .is_err(),
+        "a connection beyond the cap was served"
+    );
+    // One ends: the third is accepted and answered.
+    drop(first);
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), third.read_to_end(&mut answer))
+        .await
+        .expect("the waiting connection was not served after one ended")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}
