@@ -7,7 +7,10 @@
 //! - PostgreSQL: [`CachedKeyStore::refresh_for`] re-reads the presented key's row (one
 //!   primary-key lookup) before every verification, so a revoke committed on any instance is
 //!   seen by the very next request everywhere: the cache never answers with a stale record.
-//!   Changes are compare-and-set on the row's version.
+//!   Changes are compare-and-set on the row's version, and the cache keeps the version it read:
+//!   it never goes back to an older one, so a read that started before a revoke and finished
+//!   after it (a concurrent request of the same key, the admin list) cannot restore the
+//!   unrevoked record for the request verifying next.
 
 use std::collections::HashMap;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -33,6 +36,14 @@ pub struct StoredKey {
 /// A cached record with its tool allow-list.
 pub type Entry = (Arc<KeyRecord>, Option<Arc<[String]>>);
 
+/// A cache slot: the entry and the row version it was read at (always 0 with SQLite).
+#[derive(Debug, Clone)]
+struct Cached {
+    entry: Entry,
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    version: i64,
+}
+
 /// Where the records live.
 #[derive(Debug)]
 enum Backend {
@@ -44,7 +55,10 @@ enum Backend {
 /// The store: a cache in front of SQLite or PostgreSQL.
 pub struct CachedKeyStore {
     backend: Backend,
-    cache: RwLock<HashMap<String, Entry>>,
+    /// With PostgreSQL, never moves back to an older row version: a slow read that started
+    /// before a revoke cannot put the unrevoked record back after a newer read stored the
+    /// revoked one (a request verifying in between would pass with a revoked key).
+    cache: RwLock<HashMap<String, Cached>>,
 }
 
 impl std::fmt::Debug for CachedKeyStore {
@@ -67,13 +81,20 @@ fn entry(stored: StoredKey) -> Entry {
     (Arc::new(stored.record), stored.tools.map(Arc::from))
 }
 
+fn cached(stored: StoredKey, version: i64) -> Cached {
+    Cached {
+        entry: entry(stored),
+        version,
+    }
+}
+
 impl CachedKeyStore {
     /// Loads every record of `db`.
     pub fn open(db: Arc<Db>) -> Result<Self, StartError> {
         let mut cache = HashMap::new();
         for (id, json) in db.keys().map_err(|e| StartError::Database(e.to_string()))? {
             let stored = parse(&id, &json).map_err(|e| StartError::Database(e.to_string()))?;
-            cache.insert(id, entry(stored));
+            cache.insert(id, cached(stored, 0));
         }
         Ok(Self {
             backend: Backend::Sqlite(db),
@@ -95,13 +116,21 @@ impl CachedKeyStore {
         !matches!(self.backend, Backend::Sqlite(_))
     }
 
+    /// Stores the row of `id` read at `version` (`None`: there is no such row), unless the
+    /// cache already holds a newer version of it.
     #[cfg(feature = "postgres")]
-    fn cache_put(&self, id: &str, stored: Option<StoredKey>) {
+    fn cache_put(&self, id: &str, stored: Option<(StoredKey, i64)>) {
         let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
         match stored {
-            Some(s) => cache.insert(id.to_owned(), entry(s)),
-            None => cache.remove(id),
-        };
+            Some((s, version)) => {
+                if cache.get(id).is_none_or(|c| c.version <= version) {
+                    cache.insert(id.to_owned(), cached(s, version));
+                }
+            }
+            None => {
+                cache.remove(id);
+            }
+        }
     }
 
     /// Before a verification: with PostgreSQL, re-reads the row of the key presented in
@@ -133,7 +162,9 @@ impl CachedKeyStore {
         #[cfg(feature = "postgres")]
         if let Backend::Postgres(pg) = &self.backend {
             let stored = match pg.fetch(id).await {
-                Ok(Some((json, _))) => Some(parse(id, &json).map_err(unavailable)?),
+                Ok(Some((json, version))) => {
+                    Some((parse(id, &json).map_err(unavailable)?, version))
+                }
                 Ok(None) => None,
                 Err(e) => return Err(unavailable(e)),
             };
@@ -150,11 +181,18 @@ impl CachedKeyStore {
         if let Backend::Postgres(pg) = &self.backend {
             let rows = pg.fetch_all().await.map_err(unavailable)?;
             let mut fresh = HashMap::with_capacity(rows.len());
-            for (id, json) in rows {
+            for (id, json, version) in rows {
                 let stored = parse(&id, &json).map_err(unavailable)?;
-                fresh.insert(id, entry(stored));
+                fresh.insert(id, cached(stored, version));
             }
-            *self.cache.write().unwrap_or_else(PoisonError::into_inner) = fresh;
+            let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
+            // A record read since the snapshot at a newer version stays (never back in time).
+            for (id, slot) in fresh.iter_mut() {
+                if let Some(newer) = cache.get(id).filter(|c| c.version > slot.version) {
+                    *slot = newer.clone();
+                }
+            }
+            *cache = fresh;
         }
         Ok(())
     }
@@ -163,7 +201,7 @@ impl CachedKeyStore {
     /// [`CachedKeyStore::refresh_all`] first).
     pub fn list_all(&self) -> Vec<Entry> {
         let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
-        let mut all: Vec<_> = cache.values().cloned().collect();
+        let mut all: Vec<_> = cache.values().map(|c| c.entry.clone()).collect();
         all.sort_by(|a, b| {
             b.0.created_at
                 .cmp(&a.0.created_at)
@@ -175,7 +213,7 @@ impl CachedKeyStore {
     /// The tool allow-list of `key_id` (as of the last refresh).
     pub fn tools(&self, key_id: &str) -> Option<Arc<[String]>> {
         let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
-        cache.get(key_id).and_then(|(_, t)| t.clone())
+        cache.get(key_id).and_then(|c| c.entry.1.clone())
     }
 
     /// Sets the tool allow-list of `key_id`; `false` when there is no such key.
@@ -193,7 +231,7 @@ impl CachedKeyStore {
         match &self.backend {
             Backend::Sqlite(db) => {
                 let mut cache = self.cache.write().unwrap_or_else(PoisonError::into_inner);
-                let Some(entry) = cache.get_mut(key_id) else {
+                let Some(Cached { entry, .. }) = cache.get_mut(key_id) else {
                     return Ok(false);
                 };
                 let mut stored = StoredKey {
@@ -225,7 +263,7 @@ impl CachedKeyStore {
                         .compare_and_set_blocking(key_id, &json, version)
                         .map_err(store_err)?
                     {
-                        self.cache_put(key_id, Some(stored));
+                        self.cache_put(key_id, Some((stored, version.saturating_add(1))));
                         return Ok(true);
                     }
                 }
@@ -260,14 +298,14 @@ impl KeyStore for CachedKeyStore {
                     return Err(KeyError::DuplicateKeyId);
                 }
                 db.put_key(&id, &json).map_err(store_err)?;
-                cache.insert(id, entry(stored));
+                cache.insert(id, cached(stored, 0));
             }
             #[cfg(feature = "postgres")]
             Backend::Postgres(pg) => {
                 if !pg.insert_blocking(&id, &json).map_err(store_err)? {
                     return Err(KeyError::DuplicateKeyId);
                 }
-                self.cache_put(&id, Some(stored));
+                self.cache_put(&id, Some((stored, 0)));
             }
         }
         Ok(())
@@ -275,7 +313,7 @@ impl KeyStore for CachedKeyStore {
 
     fn get(&self, key_id: &str) -> Result<Option<Arc<KeyRecord>>, KeyError> {
         let cache = self.cache.read().unwrap_or_else(PoisonError::into_inner);
-        Ok(cache.get(key_id).map(|(r, _)| r.clone()))
+        Ok(cache.get(key_id).map(|c| c.entry.0.clone()))
     }
 
     fn update(
@@ -301,9 +339,9 @@ impl KeyStore for CachedKeyStore {
                     .unwrap_or_else(PoisonError::into_inner)
                     .get_mut(key_id)
                 {
-                    let mut record = (*entry.0).clone();
+                    let mut record = (*entry.entry.0).clone();
                     record.last_used_at = Some(at);
-                    entry.0 = Arc::new(record);
+                    entry.entry.0 = Arc::new(record);
                 }
                 let (pg2, id) = (pg.clone(), key_id.to_owned());
                 pg.spawn(async move {
@@ -404,5 +442,57 @@ mod tests {
             keys.verify(&plain).unwrap(),
             Verification::Revoked
         ));
+    }
+
+    /// A read of the row that started before a revoke but lands in the cache after the
+    /// revoke's newer version (two requests of one key at once, or the admin list racing a
+    /// request) must not bring the unrevoked record back: the request verifying next would
+    /// pass with a revoked key.
+    #[cfg(feature = "postgres")]
+    #[test]
+    fn a_stale_read_never_undoes_a_revocation_in_the_cache() {
+        let Ok(url) = std::env::var("RAMPART_POSTGRES_URL") else {
+            println!("skipped: RAMPART_POSTGRES_URL not set");
+            return;
+        };
+        let mut suffix = [0u8; 6];
+        getrandom::fill(&mut suffix).unwrap();
+        let schema = format!("rampart_keys_{}", hex::encode(suffix));
+        let pg = crate::pg::PgKeys::connect(&url, &schema).unwrap();
+        let store = Arc::new(CachedKeyStore::postgres(pg.clone()));
+        let keys = KeyManager::builder("rmp", ServerSecret::from_bytes(&[7u8; 32]).unwrap())
+            .store(store.clone())
+            .build()
+            .unwrap();
+        let (plain, record) = keys
+            .issue(KeyRequest::new().scopes(ScopeSet::parse("execute:*").unwrap()))
+            .unwrap()
+            .into_parts();
+        let id = record.key_id;
+        // A read taken before the revoke ...
+        let (stale_json, stale_version) = pg.fetch_blocking(&id).unwrap().unwrap();
+        keys.revoke(&id).unwrap();
+        assert!(matches!(
+            keys.verify(plain.expose()).unwrap(),
+            Verification::Revoked
+        ));
+        // ... lands after it.
+        store.cache_put(&id, Some((parse(&id, &stale_json).unwrap(), stale_version)));
+        assert!(matches!(
+            keys.verify(plain.expose()).unwrap(),
+            Verification::Revoked
+        ));
+        // The admin list's snapshot cannot either.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(store.refresh_all()).unwrap();
+        rt.block_on(store.refresh_id(&id)).unwrap();
+        assert!(matches!(
+            keys.verify(plain.expose()).unwrap(),
+            Verification::Revoked
+        ));
+        pg.drop_schema().unwrap();
     }
 }

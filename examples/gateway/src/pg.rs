@@ -213,11 +213,11 @@ impl PgKeys {
         .transpose()
     }
 
-    /// Every stored record (id, JSON).
-    pub async fn fetch_all(&self) -> Result<Vec<(String, String)>, PgError> {
+    /// Every stored record (id, JSON, version).
+    pub async fn fetch_all(&self) -> Result<Vec<(String, String, i64)>, PgError> {
         let conn = self.conn().await?;
         let sql = format!(
-            "SELECT id, record FROM {}.api_keys ORDER BY id",
+            "SELECT id, record, version FROM {}.api_keys ORDER BY id",
             self.schema
         );
         let rows = tokio::time::timeout(OP_TIMEOUT, conn.client.query(&sql, &[]))
@@ -229,6 +229,7 @@ impl PgKeys {
                 Ok((
                     r.try_get::<_, String>(0).map_err(err("fetch_all"))?,
                     r.try_get::<_, String>(1).map_err(err("fetch_all"))?,
+                    r.try_get::<_, i64>(2).map_err(err("fetch_all"))?,
                 ))
             })
             .collect()
