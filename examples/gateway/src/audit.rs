@@ -4,7 +4,7 @@
 //! PostgreSQL (audit-log's `PostgresSink`), one log for every instance.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use audit_log::{Actor, AuditLog, CheckpointSigner, CheckpointVerifier, Entry, Event, Outcome};
 use serde_json::{Value, json};
@@ -14,54 +14,120 @@ use crate::secrets::Secret;
 
 /// The log and its checkpoint verifier.
 pub struct Audit {
-    log: Arc<AuditLog>,
+    log: RwLock<Arc<AuditLog>>,
     verifier: CheckpointVerifier,
+    /// How to open the PostgreSQL log again after a failed append (see [`Audit::record`]).
+    #[cfg(feature = "postgres")]
+    reopen: Option<Arc<PgReopen>>,
 }
 
-/// A sink dropped on a thread of its own: the PostgreSQL sink's synchronous client owns a
-/// runtime, which panics when dropped on an async thread (where the gateway's last reference
-/// to the log may go).
+/// What opens the PostgreSQL log (again).
 #[cfg(feature = "postgres")]
-struct OffThreadDrop(Option<Box<dyn audit_log::sink::Sink>>);
+struct PgReopen {
+    url: String,
+    schema: String,
+    key: zeroize::Zeroizing<Vec<u8>>,
+}
 
 #[cfg(feature = "postgres")]
-impl OffThreadDrop {
-    fn sink(&mut self) -> Result<&mut Box<dyn audit_log::sink::Sink>, audit_log::Error> {
-        self.0
-            .as_mut()
-            .ok_or_else(|| audit_log::Error::Database("the sink is closed".into()))
+impl PgReopen {
+    /// Connects and opens the log (blocking: call from a blocking thread or at start).
+    fn open(&self) -> Result<AuditLog, audit_log::Error> {
+        let signer = CheckpointSigner::hmac(&self.key)?;
+        let sink = PgAuditSink {
+            url: self.url.clone(),
+            schema: self.schema.clone(),
+            sink: Some(PgAuditSink::connect(&self.url, &self.schema)?),
+        };
+        AuditLog::builder()
+            .origin("rampart-gateway")
+            .signer(signer)
+            .checkpoint_every(1000)
+            .build(Box::new(sink))
     }
 }
 
+/// The PostgreSQL sink, reconnecting: after a failed operation (a database restart, a
+/// failover, a proxy's idle timeout cut the connection) the connection is dropped and the
+/// next operation connects again, so admin actions are not refused (500) until a restart. A
+/// sink is connected and dropped on a thread of its own: its synchronous client owns a
+/// runtime, which panics when created or dropped on an async thread (where the gateway's last
+/// reference to the log may go).
 #[cfg(feature = "postgres")]
-impl Drop for OffThreadDrop {
-    fn drop(&mut self) {
-        if let Some(sink) = self.0.take() {
+struct PgAuditSink {
+    url: String,
+    schema: String,
+    sink: Option<audit_log::sink::postgres::PostgresSink>,
+}
+
+#[cfg(feature = "postgres")]
+impl PgAuditSink {
+    /// Connects (creating the tables if missing) from a thread of its own.
+    fn connect(
+        url: &str,
+        schema: &str,
+    ) -> Result<audit_log::sink::postgres::PostgresSink, audit_log::Error> {
+        let (url, schema) = (url.to_owned(), schema.to_owned());
+        std::thread::Builder::new()
+            .name("audit-log-connect".into())
+            .spawn(move || audit_log::sink::postgres::PostgresSink::connect(&url, &schema))
+            .map_err(|e| audit_log::Error::Database(e.to_string()))?
+            .join()
+            .map_err(|_| audit_log::Error::Database("the audit-log connect thread failed".into()))?
+    }
+
+    /// Drops the connection, from a thread of its own.
+    fn disconnect(&mut self) {
+        if let Some(sink) = self.sink.take() {
             let _ = std::thread::Builder::new()
                 .name("audit-log-close".into())
                 .spawn(move || drop(sink))
                 .map(std::thread::JoinHandle::join);
         }
     }
+
+    /// Runs `op` on the connection (connecting first when there is none); a failure drops the
+    /// connection, so the next operation starts on a fresh one.
+    fn with<T>(
+        &mut self,
+        op: impl FnOnce(&mut audit_log::sink::postgres::PostgresSink) -> Result<T, audit_log::Error>,
+    ) -> Result<T, audit_log::Error> {
+        let sink = match &mut self.sink {
+            Some(sink) => sink,
+            None => self.sink.insert(Self::connect(&self.url, &self.schema)?),
+        };
+        let result = op(sink);
+        if result.is_err() {
+            self.disconnect();
+        }
+        result
+    }
 }
 
 #[cfg(feature = "postgres")]
-impl audit_log::sink::Sink for OffThreadDrop {
+impl Drop for PgAuditSink {
+    fn drop(&mut self) {
+        self.disconnect();
+    }
+}
+
+#[cfg(feature = "postgres")]
+impl audit_log::sink::Sink for PgAuditSink {
     fn append(
         &mut self,
         events: &[Event],
         now: time::OffsetDateTime,
     ) -> Result<Vec<audit_log::Receipt>, audit_log::Error> {
-        self.sink()?.append(events, now)
+        self.with(|s| s.append(events, now))
     }
     fn write_checkpoint(
         &mut self,
         checkpoint: &audit_log::Checkpoint,
     ) -> Result<(), audit_log::Error> {
-        self.sink()?.write_checkpoint(checkpoint)
+        self.with(|s| s.write_checkpoint(checkpoint))
     }
     fn frontier(&mut self) -> Result<audit_log::Frontier, audit_log::Error> {
-        self.sink()?.frontier()
+        self.with(audit_log::sink::Sink::frontier)
     }
     fn scan(
         &mut self,
@@ -69,17 +135,17 @@ impl audit_log::sink::Sink for OffThreadDrop {
             audit_log::sink::Record<'_>,
         ) -> Result<std::ops::ControlFlow<()>, audit_log::Error>,
     ) -> Result<(), audit_log::Error> {
-        self.sink()?.scan(visit)
+        self.with(|s| s.scan(visit))
     }
     fn purge(&mut self, base: &audit_log::sink::Base) -> Result<(), audit_log::Error> {
-        self.sink()?.purge(base)
+        self.with(|s| s.purge(base))
     }
     fn candidates(
         &mut self,
         filter: &audit_log::Query,
         visit: &mut dyn FnMut(Entry) -> Result<std::ops::ControlFlow<()>, audit_log::Error>,
     ) -> Result<(), audit_log::Error> {
-        self.sink()?.candidates(filter, visit)
+        self.with(|s| s.candidates(filter, visit))
     }
 }
 
@@ -114,8 +180,10 @@ impl Audit {
             .open_file(dir.join("audit.jsonl"))
             .map_err(component)?;
         let audit = Self {
-            log: Arc::new(log),
+            log: RwLock::new(Arc::new(log)),
             verifier,
+            #[cfg(feature = "postgres")]
+            reopen: None,
         };
         Ok(audit)
     }
@@ -125,32 +193,29 @@ impl Audit {
     /// so each verifies the others' checkpoints.
     #[cfg(feature = "postgres")]
     pub fn open_postgres(url: &str, schema: &str, key: &Secret) -> Result<Self, StartError> {
-        let signer = CheckpointSigner::hmac(key.expose()).map_err(component)?;
-        let verifier = signer.verifier();
-        let (url, schema) = (url.to_owned(), schema.to_owned());
-        // The synchronous client starts (and, on failure, drops) a runtime of its own: not on
-        // the caller's async thread.
-        let sink = std::thread::spawn(move || {
-            audit_log::sink::postgres::PostgresSink::connect(&url, &schema)
-        })
-        .join()
-        .map_err(|_| StartError::Database("the audit-log connect thread failed".into()))?
-        .map_err(component)?;
-        let log = AuditLog::builder()
-            .origin("rampart-gateway")
-            .signer(signer)
-            .checkpoint_every(1000)
-            .build(Box::new(OffThreadDrop(Some(Box::new(sink)))))
-            .map_err(component)?;
+        let verifier = CheckpointSigner::hmac(key.expose())
+            .map_err(component)?
+            .verifier();
+        let reopen = Arc::new(PgReopen {
+            url: url.to_owned(),
+            schema: schema.to_owned(),
+            key: zeroize::Zeroizing::new(key.expose().to_vec()),
+        });
+        let log = reopen.open().map_err(component)?;
         Ok(Self {
-            log: Arc::new(log),
+            log: RwLock::new(Arc::new(log)),
             verifier,
+            reopen: Some(reopen),
         })
     }
 
     /// Appends an event and waits until it is durable (on a blocking thread). Failing to
     /// audit fails the admin action (500): an action that cannot be recorded is not done
-    /// silently.
+    /// silently. After a failed append audit-log refuses every later one (fail closed: the
+    /// sink's state is in doubt); with PostgreSQL, whose appends are transactions (all or
+    /// nothing) and whose head row is the truth, the next append opens the log again on a
+    /// fresh connection instead, so a database restart does not refuse every admin action
+    /// until the gateway restarts.
     pub async fn record(
         &self,
         action: &str,
@@ -167,20 +232,46 @@ impl Audit {
                 tracing::error!(error = %e, "audit event refused");
                 ApiError::internal()
             })?;
-        let log = self.log.clone();
-        let receipt = tokio::task::spawn_blocking(move || log.append(event))
+        let log = self.log();
+        #[cfg(feature = "postgres")]
+        let retry = event.clone();
+        let appended = tokio::task::spawn_blocking(move || log.append(event))
             .await
-            .map_err(|_| ApiError::internal())?
-            .map_err(|e| {
-                tracing::error!(error = %e, "audit append failed");
-                ApiError::internal()
-            })?;
+            .map_err(|_| ApiError::internal())?;
+        #[cfg(feature = "postgres")]
+        let appended = match (appended, &self.reopen) {
+            (Err(audit_log::Error::Closed), Some(reopen)) => {
+                let reopen = reopen.clone();
+                let (fresh, appended) = tokio::task::spawn_blocking(move || {
+                    let fresh = reopen.open()?;
+                    let appended = fresh.append(retry);
+                    Ok::<_, audit_log::Error>((fresh, appended))
+                })
+                .await
+                .map_err(|_| ApiError::internal())?
+                .map_err(|e| {
+                    tracing::error!(error = %e, "audit log not reopened");
+                    ApiError::internal()
+                })?;
+                tracing::warn!("audit log reopened on a new PostgreSQL connection");
+                *self.log.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(fresh);
+                appended
+            }
+            (appended, _) => appended,
+        };
+        let receipt = appended.map_err(|e| {
+            tracing::error!(error = %e, "audit append failed");
+            ApiError::internal()
+        })?;
         Ok(receipt.seq)
     }
 
     /// The log.
-    pub fn log(&self) -> &Arc<AuditLog> {
-        &self.log
+    pub fn log(&self) -> Arc<AuditLog> {
+        self.log
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// The checkpoint verifier.

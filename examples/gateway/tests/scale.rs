@@ -374,3 +374,87 @@ async fn the_in_memory_idempotency_store_keeps_to_its_byte_budget() {
         }
     }
 }
+
+/// The PostgreSQL connections of an instance are cut (a database restart, a failover, an idle
+/// timeout in a proxy): the next requests fail closed at most, and the instance reconnects by
+/// itself, for the keys and for the audit log, without a restart.
+#[cfg(feature = "postgres")]
+#[tokio::test]
+async fn an_instance_reconnects_after_postgres_drops_its_connections() {
+    let Ok(url) = std::env::var("RAMPART_POSTGRES_URL") else {
+        println!("skipped: RAMPART_POSTGRES_URL not set");
+        return;
+    };
+    let tag = suffix();
+    let schema = format!("gwtest_{tag}");
+    // Its connections carry a name of their own, so the test cuts only them.
+    let app = format!("gwtest_{tag}");
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let instance_url = format!("{url}{sep}application_name={app}");
+    let gw = instance(|c| {
+        c.postgres_url = Some(instance_url.clone());
+        c.postgres_schema = schema.clone();
+    })
+    .await;
+    let (key, id) = gw
+        .create_key(serde_json::json!({"scopes": ["execute:*"]}))
+        .await;
+    let r = gw
+        .post("/v1/chat/completions", Some(&key), &common::chat_body("hi"))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.text());
+
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    let cut = client
+        .query(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+            &[&app],
+        )
+        .await
+        .unwrap();
+    assert!(cut.len() >= 2, "the keys' and the audit log's connections");
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+
+    // Requests authenticate again (one may fail closed while the cut is noticed).
+    let mut status = 0;
+    for _ in 0..3 {
+        status = gw
+            .post("/v1/chat/completions", Some(&key), &common::chat_body("hi"))
+            .await
+            .status;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503, "a failure must be closed");
+    }
+    assert_eq!(status, 200);
+    // Admin actions, which are audited, work again: the revoke is recorded and applies.
+    let mut revoked = gw
+        .admin("POST", &format!("/admin/keys/{id}/revoke"), None)
+        .await;
+    if revoked.status != 200 {
+        revoked = gw
+            .admin("POST", &format!("/admin/keys/{id}/revoke"), None)
+            .await;
+    }
+    assert_eq!(revoked.status, 200, "{}", revoked.text());
+    let r = gw
+        .post("/v1/chat/completions", Some(&key), &common::chat_body("hi"))
+        .await;
+    assert_eq!(r.status, 401, "{}", r.text());
+    let logged = gw
+        .admin("GET", "/admin/audit?action=api_key.revoked", None)
+        .await;
+    assert_eq!(logged.status, 200, "{}", logged.text());
+    assert!(logged.text().contains(&id), "{}", logged.text());
+    let verdict = gw.admin("GET", "/admin/audit/verify", None).await;
+    assert_eq!(verdict.status, 200, "{}", verdict.text());
+    gw.running.shutdown().await.unwrap();
+    client
+        .batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        .await
+        .unwrap();
+}
