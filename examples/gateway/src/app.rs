@@ -358,7 +358,18 @@ where
         return inner(st, caller, headers, body).await;
     };
     let bytes = read_body(&st, body).await?;
-    let scoped = format!("{}-{idem}", caller.key.key_id());
+    // Scoped to the API key. The stores take keys of at most 255 bytes: a client key too long
+    // to fit beside the key id (up to 255 bytes is valid) goes in as its SHA-256, still scoped.
+    let key_id = caller.key.key_id();
+    let scoped = if key_id.len() + 1 + idem.len() <= resilience::MAX_KEY_LEN {
+        format!("{key_id}-{idem}")
+    } else {
+        use sha2::Digest as _;
+        format!(
+            "{key_id}-sha256:{}",
+            hex::encode(sha2::Sha256::digest(idem.as_bytes()))
+        )
+    };
     let fp = resilience::Fingerprint::of(&[endpoint.name().as_bytes(), &bytes]);
     let replay = |a: &StoredAnswer| {
         let mut r = (a.status, a.body.clone()).into_response();

@@ -96,3 +96,45 @@ async fn idempotency_key_replays_and_refuses_a_changed_body() {
     assert_eq!(other.header("idempotent-replayed"), None);
     assert_eq!(gw.mock().received().len(), 2);
 }
+
+/// Any valid `Idempotency-Key` works, up to its 255-byte limit, although the gateway scopes
+/// it with the API key's id (which alone would push a long one over the limit).
+#[tokio::test]
+async fn the_longest_idempotency_keys_replay_too() {
+    let gw = start(|_| {}).await;
+    let key = gw.key().await;
+    let auth = format!("Bearer {key}");
+    let body = chat_body("once");
+    for idem in ["k".repeat(255), "x".repeat(243), "y".repeat(242)] {
+        let headers = [
+            ("authorization", auth.as_str()),
+            ("content-type", "application/json"),
+            ("idempotency-key", idem.as_str()),
+        ];
+        let first = gw
+            .send("POST", "/v1/chat/completions", &headers, Some(&body))
+            .await;
+        assert_eq!(first.status, 200, "{}: {}", idem.len(), first.text());
+        let again = gw
+            .send("POST", "/v1/chat/completions", &headers, Some(&body))
+            .await;
+        assert_eq!(again.status, 200, "{}", again.text());
+        assert_eq!(again.header("idempotent-replayed"), Some("true"));
+        assert_eq!(again.body, first.body);
+    }
+    assert_eq!(gw.mock().received().len(), 3);
+    // One byte over the limit is refused, as before.
+    let over = gw
+        .send(
+            "POST",
+            "/v1/chat/completions",
+            &[
+                ("authorization", auth.as_str()),
+                ("content-type", "application/json"),
+                ("idempotency-key", "z".repeat(256).as_str()),
+            ],
+            Some(&chat_body("once")),
+        )
+        .await;
+    assert_eq!(over.status, 400, "{}", over.text());
+}
