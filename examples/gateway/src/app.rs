@@ -89,6 +89,9 @@ pub struct Parts {
     pub credentials: Credentials,
     /// The audit trail.
     pub audit: Audit,
+    /// The key sealing `Idempotency-Key` answers stored in Redis
+    /// ([`crate::resilient::idempotency_key`]).
+    pub idempotency_key: envelope_encryption::SecretKey,
 }
 
 impl AppState {
@@ -121,6 +124,7 @@ impl AppState {
             &config.limits,
             config.redis_url.as_deref(),
             &config.redis_prefix,
+            parts.idempotency_key,
         )?;
         Ok(Self {
             config,

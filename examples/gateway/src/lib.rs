@@ -101,6 +101,12 @@ fn create_private_dir(dir: &std::path::Path) -> Result<(), StartError> {
     })
 }
 
+/// Whether `Idempotency-Key` answers go to Redis (feature `redis` and `RAMPART_REDIS_URL`):
+/// then the pepper they are sealed under must be shared, so it must come from the environment.
+fn redis_idempotency(config: &Config) -> bool {
+    cfg!(feature = "redis") && config.redis_url.is_some()
+}
+
 fn check(purpose: key_format::SecretPurpose) -> impl Fn(&str, &str) -> Result<(), StartError> {
     move |name, value| {
         key_format::check_secret(name, Some(value), purpose).map_err(|e| StartError::Secret {
@@ -146,7 +152,8 @@ pub fn build_state(
         &secret_dir,
         "key_pepper",
         32,
-        require || shared,
+        // Redis idempotency answers are sealed under a key derived from it: shared too.
+        require || shared || redis_idempotency(&config),
         check(SecretPurpose::Signing),
     )?;
     let component = |component: &'static str| {
@@ -194,6 +201,13 @@ pub fn build_state(
             Arc::new(keys::CachedKeyStore::open(db.clone())?),
         ),
     };
+    // Idempotency-Key answers in Redis are sealed under a key every instance derives from the
+    // shared pepper (required from the environment above when Redis is on).
+    let idempotency_key =
+        resilient::idempotency_key(pepper.expose()).map_err(|e| StartError::Component {
+            component: "envelope-encryption",
+            reason: e.to_string(),
+        })?;
     let server_secret =
         key_format::ServerSecret::from_bytes(pepper.expose()).map_err(component("key-format"))?;
     let keys = key_format::KeyManager::builder(&config.key_prefix, server_secret)
@@ -210,6 +224,7 @@ pub fn build_state(
             key_store,
             credentials,
             audit,
+            idempotency_key,
         },
     )?);
     let demo_key = if demo_ttl > 0 {

@@ -2,12 +2,17 @@
 //! time grows with failed probes, up to a cap; half-open admits bounded probes with deadlines)
 //! and concurrency limits per key and over the whole gateway (load shedding with 503); and the
 //! `Idempotency-Key` store: in memory (bounded by entries and by stored bytes) or, with feature
-//! `redis` and `RAMPART_REDIS_URL`, in Redis shared by every instance.
+//! `redis` and `RAMPART_REDIS_URL`, in Redis shared by every instance. Answers stored in Redis
+//! are encrypted (envelope-encryption v2, binary form) under a key derived from
+//! `RAMPART_KEY_PEPPER` and bound to their Redis key: see [`idempotency_key`].
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderValue, StatusCode, header};
+use envelope_encryption::SecretKey;
+#[cfg(feature = "redis")]
+use envelope_encryption::{Cipher, Context, KeyRing};
 use resilience::{
     Acquire, Admission, Begin, BreakerConfig, CircuitBreaker, ConcurrencyLimiter, Fingerprint,
     IdempotencyConfig, IdempotencyStore, InFlight, LimiterConfig, Priority, RunGuard, Waiter,
@@ -77,7 +82,72 @@ pub enum Idempotency {
     Memory(IdempotencyStore<StoredAnswer>),
     /// In Redis (feature `redis`), shared by every instance with the same `redis_prefix`.
     #[cfg(feature = "redis")]
-    Redis(resilience::AsyncRedisIdempotencyStore),
+    Redis(Arc<RedisIdempotency>),
+}
+
+/// The Redis store and the cipher that seals its answers.
+#[cfg(feature = "redis")]
+#[derive(Debug)]
+pub struct RedisIdempotency {
+    store: resilience::AsyncRedisIdempotencyStore,
+    /// `{redis_prefix}:idem:`, the prefix of every record key.
+    prefix: String,
+    cipher: Cipher,
+}
+
+#[cfg(feature = "redis")]
+impl RedisIdempotency {
+    /// The Redis key of the record for `key` (what the seal is bound to).
+    fn record_key(&self, key: &str) -> String {
+        format!("{}{key}", self.prefix)
+    }
+
+    fn seal(
+        &self,
+        key: &str,
+        answer: &StoredAnswer,
+    ) -> Result<Vec<u8>, envelope_encryption::Error> {
+        let record = self.record_key(key);
+        let plain = zeroize::Zeroizing::new(answer.encode());
+        self.cipher
+            .encrypt_to_binary(&plain, &answer_context(&record))
+    }
+
+    /// The answer sealed under `key`; `CorruptRecord` when it does not decrypt (another key,
+    /// another record key, tampered) or does not decode. Never returned to a client then.
+    fn open(&self, key: &str, raw: &[u8]) -> Result<StoredAnswer, resilience::Error> {
+        let record = self.record_key(key);
+        let plain = self
+            .cipher
+            .decrypt_binary(raw, &answer_context(&record))
+            .map(zeroize::Zeroizing::new)
+            .map_err(|e| {
+                tracing::error!(error = %e, "idempotency record in redis does not decrypt; ignored");
+                resilience::Error::CorruptRecord
+            })?;
+        StoredAnswer::decode(&plain).ok_or(resilience::Error::CorruptRecord)
+    }
+}
+
+/// What a stored answer is bound to: its Redis record key.
+#[cfg(feature = "redis")]
+fn answer_context(record_key: &str) -> Context<'_> {
+    Context::new("idempotency", "answer", record_key)
+}
+
+/// Label of the idempotency key derivation (the scrypt salt): a new label is a new key.
+pub const IDEMPOTENCY_KEY_LABEL: &[u8] = b"rampart-gateway idempotency v1";
+
+/// The key sealing `Idempotency-Key` answers in Redis, derived from the shared secret
+/// (`RAMPART_KEY_PEPPER`, which every instance must share when Redis is on): scrypt through
+/// envelope-encryption's [`SecretKey::derive`] with the fixed salt [`IDEMPOTENCY_KEY_LABEL`].
+/// The secret is already high-entropy (checked by key-format's `check_secret`), so the cost
+/// parameters are the minimum (`N = 2, r = 1, p = 1`): scrypt is used here as a keyed PRF
+/// (PBKDF2-HMAC-SHA256 around a trivial mix), not to stretch a password. Different labels give
+/// independent keys, so this key is not the pepper itself nor any other key derived from it.
+pub fn idempotency_key(secret: &[u8]) -> Result<SecretKey, envelope_encryption::Error> {
+    let params = envelope_encryption::ScryptParams::new(1, 1, 1)?;
+    SecretKey::derive(secret, IDEMPOTENCY_KEY_LABEL, &params)
 }
 
 /// The answer of [`Idempotency::begin`].
@@ -98,7 +168,14 @@ pub enum IdemGuard {
     Memory(RunGuard<StoredAnswer>),
     /// In Redis.
     #[cfg(feature = "redis")]
-    Redis(resilience::AsyncRedisRunGuard),
+    Redis {
+        /// The Redis guard.
+        guard: resilience::AsyncRedisRunGuard,
+        /// The store (for the cipher).
+        store: Arc<RedisIdempotency>,
+        /// The scoped idempotency key.
+        key: String,
+    },
 }
 
 /// Held by a duplicate of an in-flight request.
@@ -108,7 +185,14 @@ pub enum IdemWaiter {
     Memory(Waiter<StoredAnswer>),
     /// In Redis.
     #[cfg(feature = "redis")]
-    Redis(resilience::AsyncRedisWaiter),
+    Redis {
+        /// The Redis waiter.
+        waiter: resilience::AsyncRedisWaiter,
+        /// The store (for the cipher).
+        store: Arc<RedisIdempotency>,
+        /// The scoped idempotency key.
+        key: String,
+    },
 }
 
 impl Idempotency {
@@ -121,12 +205,20 @@ impl Idempotency {
                 Begin::Wait(w) => IdemBegin::Wait(IdemWaiter::Memory(w)),
             }),
             #[cfg(feature = "redis")]
-            Self::Redis(store) => Ok(match store.begin(key, fp).await? {
-                resilience::AsyncRedisBegin::Run(g) => IdemBegin::Run(IdemGuard::Redis(g)),
-                resilience::AsyncRedisBegin::Replay(raw) => IdemBegin::Replay(Arc::new(
-                    StoredAnswer::decode(&raw).ok_or(resilience::Error::CorruptRecord)?,
-                )),
-                resilience::AsyncRedisBegin::Wait(w) => IdemBegin::Wait(IdemWaiter::Redis(w)),
+            Self::Redis(store) => Ok(match store.store.begin(key, fp).await? {
+                resilience::AsyncRedisBegin::Run(guard) => IdemBegin::Run(IdemGuard::Redis {
+                    guard,
+                    store: store.clone(),
+                    key: key.to_owned(),
+                }),
+                resilience::AsyncRedisBegin::Replay(raw) => {
+                    IdemBegin::Replay(Arc::new(store.open(key, &raw)?))
+                }
+                resilience::AsyncRedisBegin::Wait(waiter) => IdemBegin::Wait(IdemWaiter::Redis {
+                    waiter,
+                    store: store.clone(),
+                    key: key.to_owned(),
+                }),
             }),
         }
     }
@@ -148,11 +240,18 @@ impl IdemGuard {
                 g.complete_weighted(answer, weight);
             }
             #[cfg(feature = "redis")]
-            Self::Redis(g) => {
-                if let Err(e) = g.complete(&answer.encode()).await {
-                    tracing::error!(error = %e, "idempotency record not stored in redis");
+            Self::Redis { guard, store, key } => match store.seal(&key, &answer) {
+                Ok(sealed) => {
+                    if let Err(e) = guard.complete(&sealed).await {
+                        tracing::error!(error = %e, "idempotency record not stored in redis");
+                    }
                 }
-            }
+                Err(e) => {
+                    // Nothing stored in plaintext: the key is released (dropping the guard).
+                    tracing::error!(error = %e, "idempotency record not sealed; not stored");
+                    drop(guard);
+                }
+            },
         }
     }
 
@@ -172,11 +271,9 @@ impl IdemWaiter {
         match self {
             Self::Memory(w) => w.wait_async(timeout).await,
             #[cfg(feature = "redis")]
-            Self::Redis(w) => {
-                let raw = w.wait(timeout).await?;
-                StoredAnswer::decode(&raw)
-                    .map(Arc::new)
-                    .ok_or(resilience::Error::CorruptRecord)
+            Self::Redis { waiter, store, key } => {
+                let raw = waiter.wait(timeout).await?;
+                store.open(&key, &raw).map(Arc::new)
             }
         }
     }
@@ -201,11 +298,13 @@ fn component(e: resilience::Error) -> StartError {
 impl Resilience {
     /// Five consecutive provider failures open the breaker for 5 s, doubling per failed probe
     /// up to 60 s; one probe at a time, with a 30 s deadline. With `redis_url` (feature
-    /// `redis`), idempotency records live in Redis under `{redis_prefix}:idem:`.
+    /// `redis`), idempotency records live in Redis under `{redis_prefix}:idem:`, their answers
+    /// sealed under `answer_key` (see [`idempotency_key`]).
     pub fn new(
         limits: &LimitsConfig,
         redis_url: Option<&str>,
         redis_prefix: &str,
+        answer_key: SecretKey,
     ) -> Result<Self, StartError> {
         let config = BreakerConfig::builder()
             .failure_threshold(5)
@@ -228,19 +327,27 @@ impl Resilience {
             .map_err(component)?;
         #[cfg(feature = "redis")]
         let idempotency = match redis_url {
-            Some(url) => Idempotency::Redis(
-                resilience::AsyncRedisIdempotencyStore::open(
-                    url,
-                    &format!("{redis_prefix}:idem:"),
-                    idempotency,
-                )
-                .map_err(component)?,
-            ),
+            Some(url) => {
+                let prefix = format!("{redis_prefix}:idem:");
+                let ring = KeyRing::builder()
+                    .primary(1, answer_key)
+                    .build()
+                    .map_err(|e| StartError::Component {
+                        component: "envelope-encryption",
+                        reason: e.to_string(),
+                    })?;
+                Idempotency::Redis(Arc::new(RedisIdempotency {
+                    store: resilience::AsyncRedisIdempotencyStore::open(url, &prefix, idempotency)
+                        .map_err(component)?,
+                    prefix,
+                    cipher: Cipher::new(ring),
+                }))
+            }
             None => Idempotency::Memory(IdempotencyStore::new(idempotency)),
         };
         #[cfg(not(feature = "redis"))]
         let idempotency = {
-            let _ = (redis_url, redis_prefix);
+            let _ = (redis_url, redis_prefix, answer_key);
             Idempotency::Memory(IdempotencyStore::new(idempotency))
         };
         Ok(Self {

@@ -88,7 +88,7 @@ pub fn load_or_generate(
     if require_env {
         return Err(StartError::Secret {
             name: env_name.into(),
-            reason: "missing (required by require_env_secrets, and with RAMPART_POSTGRES_URL: instances sharing a database must share it)".into(),
+            reason: "missing (required by require_env_secrets, and with RAMPART_POSTGRES_URL or RAMPART_REDIS_URL: instances sharing a database or a Redis must share it)".into(),
         });
     }
     let path = dir.join(file_name);

@@ -3,7 +3,8 @@
 //!   revoke on A fails B's very next request, and the one audit log holds both instances'
 //!   admin actions and verifies;
 //! - Redis (`RAMPART_REDIS_URL`, feature `redis`): a retry with the same `Idempotency-Key` on
-//!   B replays A's answer without calling the provider again.
+//!   B replays A's answer without calling the provider again (the answer is sealed in Redis
+//!   under a key derived from the shared `RAMPART_KEY_PEPPER`: both instances must share it).
 //!
 //! Each test uses its own PostgreSQL schema / Redis prefix (random), so parallel runs do not
 //! collide, and removes them at the end. Skipped (with a message) when the variable is unset.
