@@ -414,6 +414,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_idempotency_key_is_shared_by_every_instance_and_bound_to_the_secret() {
+        let pepper = b"Zq3v8Kp1Lw9Xr2Ty6Ub4Nc7Md0Fe5Gh!sJ";
+        let a = idempotency_key(pepper).unwrap();
+        let b = idempotency_key(pepper).unwrap();
+        // Every instance with the same pepper derives the same key (they replay each other's).
+        assert_eq!(a.expose_secret(), b.expose_secret());
+        // Another pepper, another key; and the key is not the pepper's bytes.
+        let other = idempotency_key(b"Zq3v8Kp1Lw9Xr2Ty6Ub4Nc7Md0Fe5Gh!sK").unwrap();
+        assert_ne!(a.expose_secret(), other.expose_secret());
+        assert_ne!(&a.expose_secret()[..], &pepper[..32]);
+        // The same derivation, spelled out: scrypt(pepper, label, N=2, r=1, p=1), 32 bytes.
+        let mut direct = [0u8; 32];
+        envelope_encryption::ScryptParams::new(1, 1, 1)
+            .unwrap()
+            .derive_into(pepper, IDEMPOTENCY_KEY_LABEL, &mut direct)
+            .unwrap();
+        assert_eq!(a.expose_secret(), &direct);
+    }
+
+    #[test]
     fn stored_answers_round_trip_through_their_redis_encoding() {
         for answer in [
             StoredAnswer {
