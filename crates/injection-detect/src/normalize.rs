@@ -512,20 +512,28 @@ fn join_split_words(view: &View) -> Option<View> {
     if !changed {
         return None;
     }
+    keep_bytes(view, &keep, |idx| {
+        // A byte next to a removed separator came from an obfuscated form.
+        let next_removed = keep.get(idx + 1).is_some_and(|k| !k);
+        let prev_removed = idx > 0 && keep.get(idx - 1).is_some_and(|k| !k);
+        view.obfuscated.get(idx).copied().unwrap_or(false) || next_removed || prev_removed
+    })
+}
+
+/// The view made of the bytes of `view` whose `keep` flag is set, each with its original span;
+/// `obfuscated(idx)` gives the flag of kept byte `idx`. Callers only drop ASCII separators, so
+/// the kept bytes stay UTF-8 (`None` otherwise).
+fn keep_bytes(view: &View, keep: &[bool], obfuscated: impl Fn(usize) -> bool) -> Option<View> {
+    let b = view.text.as_bytes();
     let mut bytes = Vec::with_capacity(b.len());
     let mut out = View::with_capacity(b.len());
     for (idx, &k) in keep.iter().enumerate() {
         if let (true, Some(&c), Some(s)) = (k, b.get(idx), view.spans.get(idx)) {
             bytes.push(c);
             out.spans.push(s, 1);
-            // A byte next to a removed separator came from an obfuscated form.
-            let next_removed = keep.get(idx + 1).is_some_and(|k| !k);
-            let prev_removed = idx > 0 && keep.get(idx - 1).is_some_and(|k| !k);
-            let was = view.obfuscated.get(idx).copied().unwrap_or(false);
-            out.obfuscated.push(was || next_removed || prev_removed);
+            out.obfuscated.push(obfuscated(idx));
         }
     }
-    // Only ASCII separators were removed, so the bytes stay UTF-8.
     out.text = String::from_utf8(bytes).ok()?;
     Some(out)
 }
@@ -694,20 +702,7 @@ fn join_spaced(view: &View) -> Option<View> {
     if !changed {
         return None;
     }
-    let mut bytes = Vec::with_capacity(n);
-    let mut out = View::with_capacity(n);
-    for (idx, &k) in keep.iter().enumerate() {
-        if k && let (Some(&c), Some(s)) = (b.get(idx), view.spans.get(idx)) {
-            {
-                bytes.push(c);
-                out.spans.push(s, 1);
-                out.obfuscated.push(true);
-            }
-        }
-    }
-    // Only ASCII separators were removed, so the bytes stay UTF-8.
-    out.text = String::from_utf8(bytes).ok()?;
-    Some(out)
+    keep_bytes(view, &keep, |_| true)
 }
 
 /// Dense leetspeak only: `8` for `b` (`80m8`), too ambiguous to fold in ordinary text.
