@@ -105,6 +105,13 @@ fn class(c: u8) -> u8 {
     CLASS.get(usize::from(c)).copied().unwrap_or(0)
 }
 
+/// A plain ASCII byte outside `[A-Za-z0-9._/-]`: a token boundary that no invisible character
+/// or identifier byte can hide behind.
+#[inline(always)]
+fn free(c: u8) -> bool {
+    c < 0x80 && class(c) & C_IDENT == 0
+}
+
 fn is_word(c: u8) -> bool {
     c.is_ascii_alphanumeric() || c == b'_'
 }
@@ -905,7 +912,6 @@ impl Cx<'_, '_> {
         // it cannot be a timestamp (that needs a `-` glued after four digits). Skip the
         // timestamp test and `trun`; the rest is the general path.
         // A timestamp needs the same free byte before it, so without one it is not tried.
-        let free = |c: u8| c < 0x80 && class(c) & C_IDENT == 0;
         if free(self.at(i.wrapping_sub(1))) {
             let mut p = i;
             while self.at(p).is_ascii_digit() {
@@ -1001,7 +1007,6 @@ impl Cx<'_, '_> {
         while e - i < 29 && self.at(e).is_ascii_digit() {
             e += 1;
         }
-        let free = |c: u8| c < 0x80 && class(c) & C_IDENT == 0;
         let before_free = i == 0 || free(self.at(i - 1));
         if e == i + 20
             || self.at(e) != b'Z'

@@ -26,19 +26,19 @@ fn mask(block: &[u8; 64]) -> u64 {
     for (f, &c) in flags.iter_mut().zip(block) {
         *f = u8::from(is_trigger(c));
     }
-    gather(&flags, 0)
+    gather(&flags)
 }
 
-/// Bit `j` of the result is bit `bit` of `flags[j]`. Each byte of a word, masked to 0 or 1,
+/// Bit `j` of the result is bit 0 of `flags[j]`. Each byte of a word, masked to 0 or 1,
 /// is moved by one multiplication to bit 56 + k with no carries (every partial product lands on
 /// a distinct bit).
 #[inline]
-fn gather(flags: &[u8; 64], bit: u32) -> u64 {
+fn gather(flags: &[u8; 64]) -> u64 {
     let mut m = 0u64;
     for (w, chunk) in flags.chunks_exact(8).enumerate() {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        let plane = (u64::from_le_bytes(word) >> bit) & 0x0101_0101_0101_0101;
+        let plane = u64::from_le_bytes(word) & 0x0101_0101_0101_0101;
         m |= (plane.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * w);
     }
     m
