@@ -382,17 +382,17 @@ impl<V> RunGuard<V> {
         if let Some(fp) = ours {
             // A vacant key (our lease ran out and the entry was purged) adds an entry: it
             // must respect `max_entries` like `begin` does, or late completions would grow the
-            // table past its cap.
+            // table past its cap. The weight is checked first: a value that will not be stored evicts nothing.
             let vacant = !t.map.contains_key(&self.key);
-            let no_room = vacant && t.map.len() >= inner.cfg.max_entries && !evict_one(&mut t);
-            if weight > inner.cfg.max_bytes || no_room {
+            let too_heavy = weight > inner.cfg.max_bytes;
+            if too_heavy || (vacant && t.map.len() >= inner.cfg.max_entries && !evict_one(&mut t)) {
                 // Too heavy to keep at all, or no room: free the key rather than hold it in
                 // flight; the waiters still get the value.
                 t.take(&self.key);
             } else {
                 while t.bytes.saturating_add(weight) > inner.cfg.max_bytes && evict_one(&mut t) {}
                 let expires = now.saturating_add(inner.cfg.ttl);
-                t.take(&self.key);
+                // Replaces our in-flight entry (weight 0), if any: `bytes` needs no adjusting.
                 t.map.insert(
                     self.key.clone(),
                     Entry::Done {
@@ -1105,6 +1105,33 @@ mod tests {
             Begin::Replay(_)
         ));
         drop(b);
+    }
+
+    #[test]
+    fn a_late_completion_too_heavy_to_store_evicts_nothing() {
+        let clock = Arc::new(ManualClock::default());
+        let cfg = IdempotencyConfig::builder()
+            .lease(Duration::from_secs(1))
+            .max_entries(2)
+            .max_bytes(10)
+            .build()
+            .unwrap();
+        let s: IdempotencyStore<String> = IdempotencyStore::with_clock(cfg, clock.clone());
+        let Begin::Run(late) = s.begin("late", fp("late")).unwrap() else {
+            panic!("must run")
+        };
+        clock.advance(Duration::from_secs(2));
+        for key in ["a", "b"] {
+            let Begin::Run(g) = s.begin(key, fp(key)).unwrap() else {
+                panic!("must run")
+            };
+            g.complete_weighted(key.to_owned(), 1);
+        }
+        // The table is full and "late" is vacant; its value is over the whole budget.
+        assert_eq!(late.complete_weighted("x".repeat(11), 11).len(), 11);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s.stored_bytes(), 2);
+        assert!(matches!(s.begin("a", fp("a")).unwrap(), Begin::Replay(_)));
     }
 
     #[derive(Debug, Clone)]
