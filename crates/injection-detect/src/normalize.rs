@@ -405,14 +405,14 @@ fn flush_space(view: &mut View, space: &mut Option<(usize, usize, bool)>) {
     }
 }
 
-fn is_join_sep(b: u8) -> bool {
+const fn is_join_sep(b: u8) -> bool {
     matches!(
         b,
         b' ' | b'.' | b'-' | b'_' | b'*' | b'/' | b'|' | b'+' | b'~'
     )
 }
 
-fn leet(b: u8) -> Option<u8> {
+const fn leet(b: u8) -> Option<u8> {
     Some(match b {
         b'0' => b'o',
         b'1' => b'i',
@@ -544,7 +544,8 @@ const LEET: u8 = 4;
 const WORD: u8 = 8;
 const SEP: u8 = 16;
 
-/// Byte classes for the fast checks of [`maybe_obfuscated`]. Built at compile time (the index
+/// Byte classes for the fast checks of [`maybe_obfuscated`], derived from [`leet`] and
+/// [`is_join_sep`] so the pre-check cannot drift from the passes. Built at compile time (the index
 /// is the loop counter, below 256: nothing input-dependent is indexed).
 #[allow(clippy::indexing_slicing)]
 static CLASS: [u8; 256] = {
@@ -559,19 +560,13 @@ static CLASS: [u8; 256] = {
         if c.is_ascii_alphabetic() {
             k |= ALPHA;
         }
-        if matches!(
-            c,
-            b'0' | b'1' | b'3' | b'4' | b'5' | b'7' | b'9' | b'@' | b'$'
-        ) {
+        if leet(c).is_some() {
             k |= LEET;
         }
         if c == b'@' || c == b'$' {
             k |= WORD;
         }
-        if matches!(
-            c,
-            b' ' | b'.' | b'-' | b'_' | b'*' | b'/' | b'|' | b'+' | b'~'
-        ) {
+        if is_join_sep(c) {
             k |= SEP;
         }
         t[i] = k;
