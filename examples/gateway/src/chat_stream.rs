@@ -59,18 +59,24 @@ pub fn check_answer_tools(
     Ok(())
 }
 
-fn check_message_tools(
-    content: &Content,
-    message: &Value,
-    offered: &[String],
-) -> Result<(), ApiError> {
-    if message.get("function_call").is_some_and(|f| !f.is_null()) {
+/// Refuses a legacy `function_call` (the field of a message or of a stream delta).
+fn refuse_legacy_call(content: &Content, function_call: Option<&Value>) -> Result<(), ApiError> {
+    if function_call.is_some_and(|f| !f.is_null()) {
         return Err(tool_refused(
             content,
             "the model made a legacy function_call, which this gateway does not offer",
             None,
         ));
     }
+    Ok(())
+}
+
+fn check_message_tools(
+    content: &Content,
+    message: &Value,
+    offered: &[String],
+) -> Result<(), ApiError> {
+    refuse_legacy_call(content, message.get("function_call"))?;
     match message.get("tool_calls") {
         None | Some(Value::Null) => Ok(()),
         Some(Value::Array(calls)) => {
@@ -174,13 +180,7 @@ impl ChatStream {
         let finished = choice.get("finish_reason").is_some_and(|f| !f.is_null());
         let mut held = false;
         if let Some(delta) = choice.get_mut("delta").and_then(Value::as_object_mut) {
-            if delta.get("function_call").is_some_and(|f| !f.is_null()) {
-                return Err(tool_refused(
-                    content,
-                    "the model made a legacy function_call, which this gateway does not offer",
-                    None,
-                ));
-            }
+            refuse_legacy_call(content, delta.get("function_call"))?;
             match delta.remove("tool_calls") {
                 None | Some(Value::Null) => {}
                 Some(Value::Array(fragments)) => {
