@@ -742,6 +742,13 @@ const ATTACK_MENTION: &[&str] = &[
     "encoding.scheme_mention",
 ];
 
+/// The weak-rule families that count as one signal each, by key (no rule id has this form).
+const FAMILIES: &[(&str, &[&str])] = &[
+    ("framing", FRAMING),
+    ("ai_mention", AI_MENTION),
+    ("attack_mention", ATTACK_MENTION),
+];
+
 /// Noisy-OR over the distinct rules (each rule counts once, at its highest severity; the
 /// [`FRAMING`] rules count as one, and so do the [`AI_MENTION`] and the [`ATTACK_MENTION`]
 /// rules).
@@ -749,15 +756,10 @@ fn score(matches: &[Match]) -> f32 {
     let mut best: Vec<(&str, f32)> = Vec::new();
     for m in matches {
         let w = m.severity.weight();
-        let key = if FRAMING.contains(&m.rule) {
-            "framing"
-        } else if AI_MENTION.contains(&m.rule) {
-            "ai_mention"
-        } else if ATTACK_MENTION.contains(&m.rule) {
-            "attack_mention"
-        } else {
-            m.rule
-        };
+        let key = FAMILIES
+            .iter()
+            .find(|(_, rules)| rules.contains(&m.rule))
+            .map_or(m.rule, |&(family, _)| family);
         match best.iter_mut().find(|(r, _)| *r == key) {
             Some((_, b)) => *b = b.max(w),
             None => best.push((key, w)),
