@@ -7,6 +7,9 @@
     clippy::panic
 )]
 
+mod common;
+use common::signed_file_log;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
@@ -168,10 +171,7 @@ fn a_consistent_rewrite_is_caught_by_the_signed_checkpoint() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.jsonl");
     let key = [42u8; 32];
-    let log = AuditLog::builder()
-        .signer(CheckpointSigner::hmac(&key).unwrap())
-        .open_file(&path)
-        .unwrap();
+    let log = signed_file_log(&path, &key);
     for i in 0..6 {
         log.append(event(i)).unwrap();
     }
@@ -327,10 +327,7 @@ fn export_carries_proofs_an_auditor_can_check() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.jsonl");
     let key = [9u8; 32];
-    let log = AuditLog::builder()
-        .signer(CheckpointSigner::hmac(&key).unwrap())
-        .open_file(&path)
-        .unwrap();
+    let log = signed_file_log(&path, &key);
     for i in 0..12 {
         log.append(event(i)).unwrap();
     }

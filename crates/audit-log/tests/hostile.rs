@@ -7,6 +7,9 @@
     clippy::panic
 )]
 
+mod common;
+use common::signed_file_log;
+
 use audit_log::{Checkpoint, Frontier, leaf_hash, tree_from_reader, verify_reader};
 use time::OffsetDateTime;
 
@@ -59,14 +62,11 @@ fn base_at_u64_max_is_refused_not_a_panic() {
 /// it replaces). Only a checkpoint signed as a purge cut may stand for a purged prefix.
 #[test]
 fn an_ordinary_checkpoint_cannot_serve_as_a_purge_base() {
-    use audit_log::{Actor, AuditLog, CheckpointSigner, Event, Outcome, Verification, verify_file};
+    use audit_log::{Actor, CheckpointSigner, Event, Outcome, Verification, verify_file};
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("audit.jsonl");
     let key = [9u8; 32];
-    let log = AuditLog::builder()
-        .signer(CheckpointSigner::hmac(&key).unwrap())
-        .open_file(&path)
-        .unwrap();
+    let log = signed_file_log(&path, &key);
     let ev = |i: u32| {
         Event::builder(
             Actor::user(format!("u{i}")),
@@ -179,13 +179,10 @@ fn a_log_of_another_origin_does_not_verify_under_a_shared_key() {
 /// remaining proof is genuine, but the range is no longer whole.
 #[test]
 fn an_export_with_an_entry_left_out_does_not_verify() {
-    use audit_log::{Actor, AuditLog, CheckpointSigner, Event, Export, Outcome};
+    use audit_log::{Actor, CheckpointSigner, Event, Export, Outcome};
     let dir = tempfile::tempdir().unwrap();
     let key = [3u8; 32];
-    let log = AuditLog::builder()
-        .signer(CheckpointSigner::hmac(&key).unwrap())
-        .open_file(dir.path().join("audit.jsonl"))
-        .unwrap();
+    let log = signed_file_log(dir.path().join("audit.jsonl"), &key);
     for i in 0..5 {
         let ev = Event::builder(Actor::user(format!("u{i}")), "auth.login", Outcome::Success)
             .build()
