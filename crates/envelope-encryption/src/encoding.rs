@@ -286,18 +286,8 @@ pub(crate) fn decode_hex_into(input: &[u8], dst: &mut [u8]) -> bool {
         return false;
     }
     let mut bad = 0u8;
-    let (src_blocks, src_rest) = input.as_chunks::<8>();
-    let (dst_blocks, dst_rest) = dst.as_chunks_mut::<4>();
-    for (s, d) in src_blocks.iter().zip(dst_blocks.iter_mut()) {
-        let (s2, _) = s.as_chunks::<2>();
-        for (pair, out) in s2.iter().zip(d.iter_mut()) {
-            let (h, l) = (hex_value(pair[0]), hex_value(pair[1]));
-            bad |= h | l;
-            *out = (h << 4) | (l & 0x0F);
-        }
-    }
-    for (pair, out) in src_rest.as_chunks::<2>().0.iter().zip(dst_rest.iter_mut()) {
-        let (h, l) = (hex_value(pair[0]), hex_value(pair[1]));
+    for (&[h, l], out) in input.as_chunks::<2>().0.iter().zip(dst.iter_mut()) {
+        let (h, l) = (hex_value(h), hex_value(l));
         bad |= h | l;
         *out = (h << 4) | (l & 0x0F);
     }

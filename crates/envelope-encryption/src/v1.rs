@@ -126,6 +126,22 @@ struct Parts {
     tag: [u8; TAG_LEN],
 }
 
+/// A hex field of exactly `N` bytes. `not_hex` for any non-hex field (whatever its length),
+/// else `wrong_len` for a length other than `2 * N` digits.
+fn hex_field<const N: usize>(
+    field: &[u8],
+    not_hex: &'static str,
+    wrong_len: &'static str,
+) -> Result<[u8; N], Error> {
+    let mut bytes = [0u8; N];
+    if field.len() == 2 * N && decode_hex_into(field, &mut bytes) {
+        return Ok(bytes);
+    }
+    let is_hex = field.len().is_multiple_of(2) && field.iter().all(u8::is_ascii_hexdigit);
+    let what = if is_hex { wrong_len } else { not_hex };
+    Err(Error::Malformed { what })
+}
+
 /// Parses the part after `enc:v1:`.
 fn parse(body: &str) -> Result<Parts, Error> {
     // OmniRoute (Node's hex decoder) ignores a trailing line feed; accept exactly that much.
@@ -142,56 +158,20 @@ fn parse(body: &str) -> Result<Parts, Error> {
         });
     };
     let iv = iv.as_bytes();
-    let iv = if iv.len() == 2 * IV_LEN {
-        let mut bytes = [0u8; IV_LEN];
-        if !decode_hex_into(iv, &mut bytes) {
-            return Err(Error::Malformed {
-                what: "iv is not hex",
-            });
-        }
-        Iv::Sixteen(bytes)
-    } else if iv.len() == 2 * 12 {
-        let mut bytes = [0u8; 12];
-        if !decode_hex_into(iv, &mut bytes) {
-            return Err(Error::Malformed {
-                what: "iv is not hex",
-            });
-        }
-        Iv::Twelve(bytes)
-    } else if decode_hex(iv).is_none() {
-        return Err(Error::Malformed {
-            what: "iv is not hex",
-        });
+    let (not_hex, wrong_len) = ("iv is not hex", "iv must be 16 (or 12) bytes");
+    let iv = if iv.len() == 2 * 12 {
+        Iv::Twelve(hex_field(iv, not_hex, wrong_len)?)
     } else {
-        return Err(Error::Malformed {
-            what: "iv must be 16 (or 12) bytes",
-        });
+        Iv::Sixteen(hex_field(iv, not_hex, wrong_len)?)
     };
     let ciphertext = decode_hex(ct.as_bytes()).ok_or(Error::Malformed {
         what: "ciphertext is not hex",
     })?;
-    let tag = tag.as_bytes();
-    let mut tag_bytes = [0u8; TAG_LEN];
-    if tag.len() != 2 * TAG_LEN {
-        return Err(if decode_hex(tag).is_none() {
-            Error::Malformed {
-                what: "tag is not hex",
-            }
-        } else {
-            Error::Malformed {
-                what: "tag must be 16 bytes",
-            }
-        });
-    }
-    if !decode_hex_into(tag, &mut tag_bytes) {
-        return Err(Error::Malformed {
-            what: "tag is not hex",
-        });
-    }
+    let tag = hex_field(tag.as_bytes(), "tag is not hex", "tag must be 16 bytes")?;
     Ok(Parts {
         iv,
         ciphertext,
-        tag: tag_bytes,
+        tag,
     })
 }
 
@@ -372,6 +352,45 @@ mod tests {
 
     fn cipher() -> V1Cipher {
         V1Cipher::from_derived_key(&SecretKey::from_bytes([9; 32]))
+    }
+
+    #[test]
+    fn parse_names_the_first_bad_field() {
+        let what = |body: &str| match parse(body) {
+            Err(Error::Malformed { what }) => what,
+            other => panic!("{body}: {:?}", other.map(|p| p.ciphertext)),
+        };
+        let (iv16, iv12, tag) = ("00".repeat(16), "00".repeat(12), "00".repeat(16));
+        assert!(matches!(
+            parse(&format!("{iv16}:00:{tag}")).unwrap().iv,
+            Iv::Sixteen(_)
+        ));
+        assert!(matches!(
+            parse(&format!("{iv12}:00:{tag}")).unwrap().iv,
+            Iv::Twelve(_)
+        ));
+        assert_eq!(
+            what(&format!("{}:00:{tag}", "00".repeat(8))),
+            "iv must be 16 (or 12) bytes"
+        );
+        assert_eq!(
+            what(&format!("{}:zz:{tag}", "0g".repeat(8))),
+            "iv is not hex"
+        );
+        assert_eq!(
+            what(&format!("{}0g:00:{tag}", "00".repeat(15))),
+            "iv is not hex"
+        );
+        assert_eq!(what(&format!("{iv16}:zz:0")), "ciphertext is not hex");
+        assert_eq!(
+            what(&format!("{iv16}:00:{}", "00".repeat(15))),
+            "tag must be 16 bytes"
+        );
+        assert_eq!(what(&format!("{iv16}:00:0")), "tag is not hex");
+        assert_eq!(
+            what(&format!("{iv16}:00:{}0g", "00".repeat(15))),
+            "tag is not hex"
+        );
     }
 
     #[test]
