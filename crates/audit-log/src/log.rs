@@ -481,11 +481,12 @@ impl AuditLog {
         anchor: Option<&Checkpoint>,
     ) -> Result<Verification, Error> {
         let mut sink = self.shared.sink();
-        let mut verifier = Verifier::new(Depth::Full, key)
-            .with_anchor(anchor)
-            .with_origin(Some(&self.shared.origin));
-        sink.scan(&mut |record| Ok(verifier.feed(record)))?;
-        Ok(verifier.finish().0)
+        verify_scan(
+            |visit| sink.scan(visit),
+            key,
+            anchor,
+            Some(&self.shared.origin),
+        )
     }
 
     /// Writes a checkpoint of everything durable so far (signed if the log has a signer) into
@@ -654,9 +655,19 @@ pub fn verify_records(
     anchor: Option<&Checkpoint>,
 ) -> Result<Verification, Error> {
     // Checkpoints must name the anchor's log, when the caller trusts one.
+    verify_scan(scan, key, anchor, anchor.map(Checkpoint::origin))
+}
+
+/// [`verify_records`], every checkpoint also required to name `origin` when given.
+fn verify_scan(
+    scan: impl FnOnce(&mut dyn FnMut(Record<'_>) -> Result<ControlFlow<()>, Error>) -> Result<(), Error>,
+    key: Option<&CheckpointVerifier>,
+    anchor: Option<&Checkpoint>,
+    origin: Option<&str>,
+) -> Result<Verification, Error> {
     let mut verifier = Verifier::new(Depth::Full, key)
         .with_anchor(anchor)
-        .with_origin(anchor.map(Checkpoint::origin));
+        .with_origin(origin);
     scan(&mut |record| Ok(verifier.feed(record)))?;
     Ok(verifier.finish().0)
 }
