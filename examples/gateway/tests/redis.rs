@@ -16,9 +16,7 @@ async fn two_instances_share_one_quota() {
         println!("skipped: RAMPART_REDIS_URL not set");
         return;
     };
-    let mut suffix = [0u8; 8];
-    getrandom::fill(&mut suffix).unwrap();
-    let prefix = format!("rampart-gwtest-{}", hex::encode(suffix));
+    let prefix = format!("rampart-gwtest-{}", common::suffix());
     let pepper = "Zq3v8Kp1Lw9Xr2Ty6Ub4Nc7Md0Fe5Gh!sJ";
     let env = |name: &str| (name == "RAMPART_KEY_PEPPER").then(|| pepper.to_owned());
     let config = |dir: &tempfile::TempDir| gateway::Config {
@@ -74,13 +72,7 @@ async fn two_instances_share_one_quota() {
     // Clean up this run's keys.
     let client = redis::Client::open(url.as_str()).unwrap();
     let mut conn = client.get_connection().unwrap();
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("*{prefix}*"))
-        .query(&mut conn)
-        .unwrap();
-    if !keys.is_empty() {
-        let _: () = redis::cmd("DEL").arg(keys).query(&mut conn).unwrap();
-    }
+    common::drop_redis_keys(&mut conn, &format!("*{prefix}*"));
 }
 
 /// Idempotency-Key answers (PII restored) are sealed in Redis: the raw value holds no
@@ -93,9 +85,7 @@ async fn idempotent_answers_are_encrypted_in_redis() {
         println!("skipped: RAMPART_REDIS_URL not set");
         return;
     };
-    let mut suffix = [0u8; 8];
-    getrandom::fill(&mut suffix).unwrap();
-    let prefix = format!("rampart-gwtest-{}", hex::encode(suffix));
+    let prefix = format!("rampart-gwtest-{}", common::suffix());
     let config = |dir: &tempfile::TempDir| gateway::Config {
         bind: ([127, 0, 0, 1], 0).into(),
         data_dir: dir.path().to_path_buf(),
@@ -206,13 +196,7 @@ async fn idempotent_answers_are_encrypted_in_redis() {
     assert!(!replay.text().contains(email));
     assert_eq!(gw.mock().received().len(), 1, "nothing ran twice");
 
-    let keys: Vec<String> = redis::cmd("KEYS")
-        .arg(format!("*{prefix}*"))
-        .query(&mut conn)
-        .unwrap();
-    if !keys.is_empty() {
-        let _: () = redis::cmd("DEL").arg(keys).query(&mut conn).unwrap();
-    }
+    common::drop_redis_keys(&mut conn, &format!("*{prefix}*"));
 }
 
 #[cfg(not(feature = "redis"))]

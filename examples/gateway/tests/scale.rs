@@ -17,13 +17,6 @@
 
 mod common;
 
-#[cfg(any(feature = "postgres", feature = "redis"))]
-fn suffix() -> String {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).unwrap();
-    hex::encode(bytes)
-}
-
 /// Secrets every instance shares (from the environment, as in production).
 fn shared_env(name: &str) -> Option<String> {
     match name {
@@ -57,7 +50,7 @@ async fn keys_and_audit_live_in_postgres_for_every_instance() {
         println!("skipped: RAMPART_POSTGRES_URL not set");
         return;
     };
-    let schema = format!("gwtest_{}", suffix());
+    let schema = format!("gwtest_{}", common::suffix());
     let edit = |c: &mut gateway::Config| {
         c.postgres_url = Some(url.clone());
         c.postgres_schema = schema.clone();
@@ -221,7 +214,7 @@ async fn a_postgres_instance_refuses_to_generate_shared_secrets() {
         bind: ([127, 0, 0, 1], 0).into(),
         data_dir: dir.path().to_path_buf(),
         postgres_url: Some(url),
-        postgres_schema: format!("gwtest_{}", suffix()),
+        postgres_schema: format!("gwtest_{}", common::suffix()),
         ..gateway::Config::default()
     };
     // A pepper generated per instance would make keys issued on one fail on the others.
@@ -250,7 +243,7 @@ async fn an_idempotent_retry_on_another_instance_replays_the_first_answer() {
         println!("skipped: RAMPART_REDIS_URL not set");
         return;
     };
-    let prefix = format!("rampart-gwtest-{}", suffix());
+    let prefix = format!("rampart-gwtest-{}", common::suffix());
     // Keys from one SQLite file copied to B (keys are not what this test shares).
     let a = instance(|c| {
         c.redis_url = Some(url.clone());
@@ -326,9 +319,7 @@ async fn an_idempotent_retry_on_another_instance_replays_the_first_answer() {
             .any(|k| k.starts_with(&format!("{prefix}:idem:"))),
         "{keys:?}"
     );
-    if !keys.is_empty() {
-        let _: () = redis::cmd("DEL").arg(keys).query(&mut conn).unwrap();
-    }
+    common::drop_redis_keys(&mut conn, &format!("{prefix}*"));
 }
 
 #[cfg(not(feature = "redis"))]
@@ -386,7 +377,7 @@ async fn an_instance_reconnects_after_postgres_drops_its_connections() {
         println!("skipped: RAMPART_POSTGRES_URL not set");
         return;
     };
-    let tag = suffix();
+    let tag = common::suffix();
     let schema = format!("gwtest_{tag}");
     // Its connections carry a name of their own, so the test cuts only them.
     let app = format!("gwtest_{tag}");

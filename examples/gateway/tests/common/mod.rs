@@ -159,3 +159,18 @@ impl Gateway {
             .0
     }
 }
+
+/// A random hex suffix that keeps one run's Redis keys or PostgreSQL schema apart.
+pub fn suffix() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    hex::encode(bytes)
+}
+
+/// Deletes the Redis keys matching `pattern` (a test's clean-up).
+pub fn drop_redis_keys(conn: &mut redis::Connection, pattern: &str) {
+    let keys: Vec<String> = redis::cmd("KEYS").arg(pattern).query(conn).unwrap();
+    if !keys.is_empty() {
+        let _: () = redis::cmd("DEL").arg(keys).query(conn).unwrap();
+    }
+}
