@@ -1376,7 +1376,8 @@ pub(crate) static RULES: &[RuleDef] = &[
             "bioweapon",
             "hotwire",
             "kill",
-            "lock",
+            // For "pick a lock": "lock" alone is in "block" and "clock".
+            "pick",
         ],
         r"\b(?:napalm|methamphetamine|meth|pipe bomb|explosives?|malware|maleware|ransomware|keylogger|nerve agent|bioweapons?|hotwire|kill (?:someone|a person|people)|(?:make|build|assemble|construct)(?:s|ing)? (?:a |an )?(?:homemade |home-made |pipe |nail |car |real )?bombs?|pick(?:ing)? (?:a |the )?locks?)\b",
     ),
@@ -2330,25 +2331,6 @@ pub(crate) static ALSO: &[(&str, &[&str])] = &[
         ],
     ),
     ("jailbreak.amoral_persona", &["above"]),
-    (
-        // "lock" is a trigger for "pick a lock" only; "block" and "clock" hold it.
-        "jailbreak.harmful_payload",
-        &[
-            "napalm",
-            "meth",
-            "bomb",
-            "explosive",
-            "malware",
-            "maleware",
-            "ransomware",
-            "keylogger",
-            "nerve agent",
-            "bioweapon",
-            "hotwire",
-            "kill",
-            "pick",
-        ],
-    ),
     ("override.do_not_follow", INSTR_T),
     (
         "override.reset_memory",
