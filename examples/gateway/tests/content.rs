@@ -93,7 +93,8 @@ fn prompt() -> String {
     format!("My email is {EMAIL}, my card {CARD} and my key {SK}. Repeat them.")
 }
 
-fn assert_clean(gw: &common::Gateway) {
+/// No test secret (email, card, API key) reached the provider in any request.
+fn assert_no_secret_sent(gw: &common::Gateway) {
     for r in gw.mock().received() {
         let sent = r.body.to_string();
         for secret in [EMAIL, CARD, SK, "4111"] {
@@ -102,6 +103,14 @@ fn assert_clean(gw: &common::Gateway) {
                 "{secret} reached the provider: {sent}"
             );
         }
+    }
+}
+
+/// As [`assert_no_secret_sent`], and the email went out as its placeholder.
+fn assert_clean(gw: &common::Gateway) {
+    assert_no_secret_sent(gw);
+    for r in gw.mock().received() {
+        let sent = r.body.to_string();
         assert!(sent.contains("<EMAIL_1>"), "{sent}");
     }
 }
@@ -265,15 +274,7 @@ async fn speech_input_pii_is_spoken_and_secrets_are_refused() {
         assert!(!a.text().contains(SK), "the error never echoes the value");
     }
     assert_eq!(gw.mock().received().len(), 1, "refused requests never left");
-    for r in gw.mock().received() {
-        let sent = r.body.to_string();
-        for secret in [EMAIL, CARD, SK, "4111"] {
-            assert!(
-                !sent.contains(secret),
-                "{secret} reached the provider: {sent}"
-            );
-        }
-    }
+    assert_no_secret_sent(&gw);
     // Clean text goes out unchanged.
     let a = gw
         .post(SPEECH, Some(&key), &speech_body("Good morning.", None))
