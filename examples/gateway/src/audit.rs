@@ -233,14 +233,15 @@ impl Audit {
                 ApiError::internal()
             })?;
         let log = self.log();
+        // A copy to append again after a reopen: only a PostgreSQL log ever reopens.
         #[cfg(feature = "postgres")]
-        let retry = event.clone();
+        let retry = self.reopen.is_some().then(|| event.clone());
         let appended = tokio::task::spawn_blocking(move || log.append(event))
             .await
             .map_err(|_| ApiError::internal())?;
         #[cfg(feature = "postgres")]
-        let appended = match (appended, &self.reopen) {
-            (Err(audit_log::Error::Closed), Some(reopen)) => {
+        let appended = match (appended, &self.reopen, retry) {
+            (Err(audit_log::Error::Closed), Some(reopen), Some(retry)) => {
                 let reopen = reopen.clone();
                 let (fresh, appended) = tokio::task::spawn_blocking(move || {
                     let fresh = reopen.open()?;
@@ -257,7 +258,7 @@ impl Audit {
                 *self.log.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(fresh);
                 appended
             }
-            (appended, _) => appended,
+            (appended, _, _) => appended,
         };
         let receipt = appended.map_err(|e| {
             tracing::error!(error = %e, "audit append failed");
