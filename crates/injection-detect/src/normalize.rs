@@ -579,26 +579,35 @@ fn class(c: u8) -> u8 {
     CLASS.get(usize::from(c)).copied().unwrap_or(0)
 }
 
-/// A necessary condition for [`join_spaced`] or [`fold_leet`] to change anything, in one cheap
-/// pass each: a chain of three single alphanumerics separated by one separator, or a word
-/// (alphanumerics, `@`, `$`) with at least two letters and a leet character. Ordinary text
-/// fails both, and skips the allocations of the full passes.
-fn maybe_obfuscated(b: &[u8]) -> bool {
-    let (mut letters, mut leet) = (0u32, false);
-    for &c in b {
+/// The number of words (runs of ASCII alphanumerics, `@`, `$`) with at least two letters and a
+/// leet character, counted up to `cap`.
+fn leet_words(b: &[u8], cap: usize) -> usize {
+    let (mut letters, mut leet, mut count) = (0u32, false, 0);
+    for &c in b.iter().chain(std::iter::once(&b' ')) {
         let k = class(c);
         if k & WORD != 0 {
-            letters += u32::from(k & ALPHA != 0);
+            letters = letters.saturating_add(u32::from(k & ALPHA != 0));
             leet |= k & LEET != 0;
         } else {
             if letters >= 2 && leet {
-                return true;
+                count += 1;
+                if count >= cap {
+                    break;
+                }
             }
             letters = 0;
             leet = false;
         }
     }
-    if letters >= 2 && leet {
+    count
+}
+
+/// A necessary condition for [`join_spaced`] or [`fold_leet`] to change anything, in one cheap
+/// pass each: a chain of three single alphanumerics separated by one separator, or a word
+/// (alphanumerics, `@`, `$`) with at least two letters and a leet character. Ordinary text
+/// fails both, and skips the allocations of the full passes.
+fn maybe_obfuscated(b: &[u8]) -> bool {
+    if leet_words(b, 1) > 0 {
         return true;
     }
     let (mut i, mut chain) = (0, 0u32);
@@ -717,19 +726,9 @@ const DENSE_LEET_WORDS: usize = 3;
 /// stays.
 fn fold_leet(view: &View) -> Option<View> {
     let b = view.text.as_bytes();
-    let word = |c: u8| c.is_ascii_alphanumeric() || c == b'@' || c == b'$';
+    let word = |c: u8| class(c) & WORD != 0;
     // Fast exit (no copy) when no word mixes letters and leet characters.
-    let (mut letters, mut leets, mut strict) = (0usize, false, 0usize);
-    for &c in b.iter().chain(std::iter::once(&b' ')) {
-        if word(c) {
-            letters += usize::from(c.is_ascii_alphabetic());
-            leets |= leet(c).is_some();
-        } else {
-            strict += usize::from(letters >= 2 && leets);
-            letters = 0;
-            leets = false;
-        }
-    }
+    let strict = leet_words(b, DENSE_LEET_WORDS);
     if strict == 0 {
         return None;
     }
