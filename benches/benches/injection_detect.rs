@@ -127,7 +127,7 @@ fn callgrind(which: &str) {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(100);
-    let benign = match std::env::var("INJECTION_CALLGRIND_INPUT").as_deref() {
+    let input = match std::env::var("INJECTION_CALLGRIND_INPUT").as_deref() {
         Ok("attack") => attack_prompt(),
         _ => prose(1024, 1),
     };
@@ -135,13 +135,13 @@ fn callgrind(which: &str) {
         "ours" => {
             let guard = Guard::new().unwrap_or_else(|_| unreachable!());
             for _ in 0..iters {
-                black_box(guard.scan(black_box(&benign)));
+                black_box(guard.scan(black_box(&input)));
             }
         }
         "peer" => {
             let peer = DetectionEngine::new(LLMSecurityConfig::default());
             for _ in 0..iters {
-                let _ = black_box(peer.detect_prompt_injection(black_box(&benign)));
+                let _ = black_box(peer.detect_prompt_injection(black_box(&input)));
             }
         }
         other => panic!("INJECTION_CALLGRIND must be ours or peer, not {other:?}"),
