@@ -287,11 +287,7 @@ impl Cx<'_, '_> {
         let mut other = Literals::new(other);
         let mut i = 0usize;
         // The next literal start (valid while `l >= i`), looked up once before the loop.
-        let mut l = if n > 0 {
-            aws.next(self.text, 0).min(other.next(self.text, 0))
-        } else {
-            0
-        };
+        let mut l = aws.next(self.text, 0).min(other.next(self.text, 0));
         while i < n {
             if l < i {
                 l = aws.next(self.text, i).min(other.next(self.text, i));
