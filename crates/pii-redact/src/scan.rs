@@ -2259,6 +2259,8 @@ mod tests {
             got.sort();
             assert_eq!(got, ["AWS_KEY", "JWT"], "in {text:?}");
         }
+        // Empty text: no literal search result, no trigger, nothing found.
+        none("");
         // Short numbers end fast, and are still read whole when a group follows.
         none("status=200 latency_ms=87 t=09:12:33.123Z req-0a1b2c3d");
         one(
