@@ -86,11 +86,7 @@ async fn a_slow_body_gets_408_and_frees_its_concurrency_slot() {
     .await;
     let key = gw.key().await;
     let body = chat_body("a prompt sent one byte at a time");
-    let head = format!(
-        "POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer {key}\r\n\
-         content-type: application/json\r\ncontent-length: {}\r\n\r\n",
-        body.len()
-    );
+    let head = common::chat_head(&key, body.len());
     // 60+ bytes at 250 ms each would take 15 s: far beyond the 2 s body timeout.
     let ended = slow_client(
         gw.running.addr,
@@ -101,16 +97,13 @@ async fn a_slow_body_gets_408_and_frees_its_concurrency_slot() {
     );
     // While its body trickles in, the slow request holds the key's only slot (retried while
     // the gateway may not have admitted it yet, on a loaded machine).
-    let started = Instant::now();
-    let busy = loop {
-        tokio::time::sleep(Duration::from_millis(100)).await;
-        let a = gw
-            .post("/v1/chat/completions", Some(&key), &chat_body("hello"))
-            .await;
-        if a.status != 200 || started.elapsed() > Duration::from_millis(1500) {
-            break a;
-        }
-    };
+    let busy = common::first_refused(
+        &gw,
+        &key,
+        Duration::from_millis(100),
+        Duration::from_millis(1500),
+    )
+    .await;
     assert_eq!(
         (busy.status, busy.code().as_str()),
         (503, "CONCURRENCY_001"),

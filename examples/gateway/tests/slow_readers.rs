@@ -114,23 +114,12 @@ async fn a_client_that_stops_reading_a_stream_loses_its_slot_after_the_send_time
     let socket = TcpSocket::new_v4().unwrap();
     socket.set_recv_buffer_size(4096).unwrap();
     let mut stalled = socket.connect(gw.running.addr).await.unwrap();
-    let request = format!(
-        "POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer {key}\r\n\
-         content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
+    let request = common::chat_head(&key, body.len()) + &body;
     stalled.write_all(request.as_bytes()).await.unwrap();
     // While its answer is pending, it holds the key's only slot.
     let started = Instant::now();
-    let busy = loop {
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        let a = gw
-            .post("/v1/chat/completions", Some(&key), &chat_body("hello"))
-            .await;
-        if a.status != 200 || started.elapsed() > Duration::from_secs(2) {
-            break a;
-        }
-    };
+    let busy =
+        common::first_refused(&gw, &key, Duration::from_millis(50), Duration::from_secs(2)).await;
     assert_eq!(
         (busy.status, busy.code().as_str()),
         (503, "CONCURRENCY_001"),
@@ -175,11 +164,7 @@ async fn shutdown_closes_an_endless_stream_after_the_grace() {
         "messages": [{"role": "user", "content": "never stop"}]})
     .to_string();
     let mut client = TcpStream::connect(gw.running.addr).await.unwrap();
-    let request = format!(
-        "POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer {key}\r\n\
-         content-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    );
+    let request = common::chat_head(&key, body.len()) + &body;
     client.write_all(request.as_bytes()).await.unwrap();
     // A reader that keeps taking the stream until the gateway closes it.
     let reader = tokio::spawn(async move {

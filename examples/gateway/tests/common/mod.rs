@@ -174,3 +174,32 @@ pub fn drop_redis_keys(conn: &mut redis::Connection, pattern: &str) {
         let _: () = redis::cmd("DEL").arg(keys).query(conn).unwrap();
     }
 }
+
+/// The raw HTTP/1.1 head of a chat request with `key` and a JSON body of `len` bytes (for
+/// tests that write to the socket themselves).
+pub fn chat_head(key: &str, len: usize) -> String {
+    format!(
+        "POST /v1/chat/completions HTTP/1.1\r\nhost: gateway\r\nauthorization: Bearer {key}\r\n\
+         content-type: application/json\r\ncontent-length: {len}\r\n\r\n"
+    )
+}
+
+/// Sends a chat request with `key` every `pace` until one is not 200 or `within` has passed
+/// (a slow client holds the key's only slot once the gateway has admitted it); the last answer.
+pub async fn first_refused(
+    gw: &Gateway,
+    key: &str,
+    pace: std::time::Duration,
+    within: std::time::Duration,
+) -> Answer {
+    let started = std::time::Instant::now();
+    loop {
+        tokio::time::sleep(pace).await;
+        let a = gw
+            .post("/v1/chat/completions", Some(key), &chat_body("hello"))
+            .await;
+        if a.status != 200 || started.elapsed() > within {
+            return a;
+        }
+    }
+}
