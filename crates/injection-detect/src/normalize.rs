@@ -455,59 +455,47 @@ const DENSE_SPLITS: usize = 4;
 /// alphanumerics where the run is longer than one byte or one side is a single character.
 /// Ordinary hyphenation (`well-known`, `up-to-date`, one `e-mail`) does not reach the count.
 fn dense_split_words(b: &[u8]) -> bool {
-    let is_sep = |c: u8| c == b'-' || c == b'_';
-    let alnum = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
-    let mut count = 0;
+    let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
+    split_runs(b)
+        .filter(|&(start, end)| {
+            let single_left = start < 2 || !alnum(start - 2);
+            let single_right = !alnum(end + 1);
+            end - start > 1 || single_left || single_right
+        })
+        .nth(DENSE_SPLITS - 1)
+        .is_some()
+}
+
+/// The maximal runs `start..end` of `-` / `_` that stand between two ASCII alphanumerics.
+fn split_runs(b: &[u8]) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let alnum = move |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
     let mut from = 0;
-    while let Some(off) = b
-        .get(from..)
-        .and_then(|rest| memchr::memchr2(b'-', b'_', rest))
-    {
-        let start = from + off;
-        let mut end = start;
-        while b.get(end).is_some_and(|&c| is_sep(c)) {
-            end += 1;
-        }
-        from = end;
-        if start == 0 || !alnum(start - 1) || !alnum(end) {
-            continue;
-        }
-        let single_left = start < 2 || !alnum(start - 2);
-        let single_right = !alnum(end + 1);
-        if end - start > 1 || single_left || single_right {
-            count += 1;
-            if count >= DENSE_SPLITS {
-                return true;
+    std::iter::from_fn(move || {
+        loop {
+            let start = from + memchr::memchr2(b'-', b'_', b.get(from..)?)?;
+            let mut end = start;
+            while b.get(end).is_some_and(|&c| c == b'-' || c == b'_') {
+                end += 1;
+            }
+            from = end;
+            if start > 0 && alnum(start - 1) && alnum(end) {
+                return Some((start, end));
             }
         }
-    }
-    false
+    })
 }
 
 /// Removes every run of `-` / `_` between two ASCII alphanumerics (`li-mitations` ->
 /// `limitations`). Only called on texts that [`dense_split_words`] accepts.
 fn join_split_words(view: &View) -> Option<View> {
     let b = view.text.as_bytes();
-    let is_sep = |c: u8| c == b'-' || c == b'_';
-    let alnum = |i: usize| b.get(i).is_some_and(|c| c.is_ascii_alphanumeric());
     let mut keep = vec![true; b.len()];
     let mut changed = false;
-    let mut i = 0;
-    while i < b.len() {
-        if b.get(i).is_some_and(|&c| is_sep(c)) {
-            let start = i;
-            while b.get(i).is_some_and(|&c| is_sep(c)) {
-                i += 1;
-            }
-            if start > 0 && alnum(start - 1) && alnum(i) {
-                for slot in keep.get_mut(start..i).into_iter().flatten() {
-                    *slot = false;
-                }
-                changed = true;
-            }
-        } else {
-            i += 1;
+    for (start, end) in split_runs(b) {
+        for slot in keep.get_mut(start..end).into_iter().flatten() {
+            *slot = false;
         }
+        changed = true;
     }
     if !changed {
         return None;
