@@ -294,3 +294,75 @@ pub fn entry_json(entry: &Entry) -> Value {
         "details": e.details(),
     })
 }
+
+#[cfg(all(test, feature = "postgres"))]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    /// A connection the database cut (restart, failover, idle timeout) refuses the admin
+    /// action in flight, and the next one reopens the log on a new connection and goes on
+    /// from the same head.
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_cut_connection_is_reopened_on_the_next_record() {
+        let Ok(url) = std::env::var("RAMPART_POSTGRES_URL") else {
+            println!("skipped: RAMPART_POSTGRES_URL not set");
+            return;
+        };
+        let mut suffix = [0u8; 6];
+        getrandom::fill(&mut suffix).unwrap();
+        let tag = hex::encode(suffix);
+        let app = format!("rampart_audit_reopen_{tag}");
+        let sep = if url.contains('?') { '&' } else { '?' };
+        let app_url = format!("{url}{sep}application_name={app}");
+        let dir = tempfile::tempdir().unwrap();
+        let (key, _) = crate::secrets::load_or_generate(
+            "RAMPART_AUDIT_KEY",
+            Some("k".repeat(32)),
+            dir.path(),
+            "audit.key",
+            32,
+            false,
+            |_, _| Ok(()),
+        )
+        .unwrap();
+        let schema = format!("rampart_audit_{tag}");
+        let audit = tokio::task::spawn_blocking(move || {
+            Audit::open_postgres(&app_url, &schema, &key).unwrap()
+        })
+        .await
+        .unwrap();
+        let first = audit
+            .record("config.changed", "t", Outcome::Success, json!({}))
+            .await
+            .unwrap();
+        let (client, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        let cut = client
+            .query(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+                &[&app],
+            )
+            .await
+            .unwrap();
+        assert!(!cut.is_empty(), "the log's connection was found and cut");
+        assert!(
+            audit
+                .record("config.changed", "t", Outcome::Success, json!({}))
+                .await
+                .is_err(),
+            "the action in flight on the cut connection is refused"
+        );
+        let next = audit
+            .record("config.changed", "t", Outcome::Success, json!({}))
+            .await
+            .unwrap();
+        assert_eq!(
+            next,
+            first + 1,
+            "the reopened log goes on from the same head"
+        );
+    }
+}
