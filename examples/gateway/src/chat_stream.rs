@@ -220,14 +220,20 @@ impl ChatStream {
             ));
         }
         let buffer = self.calls.entry((choice, call)).or_default();
+        // `id` and `type` replace what an earlier fragment set: only the growth counts, so
+        // the total stays what `take_calls` gives back.
         let mut added = 0usize;
+        let mut replaced = 0usize;
         if let Some(id) = fragment.get("id").and_then(Value::as_str) {
             added += id.len();
-            buffer.id = Some(id.to_owned());
+            replaced += buffer.id.replace(id.to_owned()).map_or(0, |old| old.len());
         }
         if let Some(kind) = fragment.get("type").and_then(Value::as_str) {
             added += kind.len();
-            buffer.kind = Some(kind.to_owned());
+            replaced += buffer
+                .kind
+                .replace(kind.to_owned())
+                .map_or(0, |old| old.len());
         }
         if let Some(function) = fragment.get("function") {
             if let Some(name) = function.get("name").and_then(Value::as_str) {
@@ -239,7 +245,7 @@ impl ChatStream {
                 buffer.arguments.push_str(arguments);
             }
         }
-        self.buffered = self.buffered.saturating_add(added);
+        self.buffered = self.buffered.saturating_add(added).saturating_sub(replaced);
         if self.buffered > MAX_TOOL_CALL_BYTES {
             return Err(tool_refused(
                 content,
@@ -446,6 +452,26 @@ mod tests {
             assert_eq!(calls[0]["function"]["name"], "send");
             assert_eq!(calls[0]["id"], "call_1");
         }
+    }
+
+    #[test]
+    fn a_repeated_id_is_counted_once_against_the_bound() {
+        let c = content();
+        let mut s = ChatStream::new(Mapping::new(), vec!["send".into()]);
+        let id = "i".repeat(1000);
+        // Far more than MAX_TOOL_CALL_BYTES if every repeat of the id counted.
+        for _ in 0..(2 * MAX_TOOL_CALL_BYTES / id.len()) {
+            let p = chunk(
+                json!({"tool_calls": [{"index": 0, "id": &id, "type": "function",
+                                        "function": {"name": ""}}]}),
+                Value::Null,
+            );
+            s.event(&c, &p).unwrap();
+        }
+        s.event(&c, &fragments("{}", 2)[0]).unwrap();
+        let out = s.event(&c, &chunk(json!({}), json!("tool_calls"))).unwrap();
+        assert_eq!(calls_in(&out).len(), 1, "{out}");
+        assert_eq!(s.buffered, 0, "everything held was given back");
     }
 
     #[test]
