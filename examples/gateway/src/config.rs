@@ -96,7 +96,7 @@ impl Default for LimitsConfig {
 }
 
 /// The whole configuration. Every field has a safe default, so an empty file is valid.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct Config {
     /// Address to listen on. The default is loopback only.
@@ -160,6 +160,45 @@ pub struct Config {
     /// PostgreSQL schema of the gateway's tables (`RAMPART_POSTGRES_SCHEMA`; instances sharing
     /// keys and audit log use the same one).
     pub postgres_schema: String,
+}
+
+/// Hand-written so the service URLs, which may carry a password (`redis://:pw@host`,
+/// `postgres://user:pw@host/db`), never reach a log or a panic message: only whether each is set.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let set = |url: &Option<String>| {
+            if url.is_some() {
+                "[set, redacted]"
+            } else {
+                "[unset]"
+            }
+        };
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("data_dir", &self.data_dir)
+            .field("cors_origins", &self.cors_origins)
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("behind_tls", &self.behind_tls)
+            .field("header_read_timeout_secs", &self.header_read_timeout_secs)
+            .field("body_read_timeout_secs", &self.body_read_timeout_secs)
+            .field("send_timeout_secs", &self.send_timeout_secs)
+            .field("max_connections", &self.max_connections)
+            .field("shutdown_grace_secs", &self.shutdown_grace_secs)
+            .field("injection_mode", &self.injection_mode)
+            .field("pii_redaction", &self.pii_redaction)
+            .field("speech_pii", &self.speech_pii)
+            .field("require_env_secrets", &self.require_env_secrets)
+            .field("key_prefix", &self.key_prefix)
+            .field("demo_key_ttl_secs", &self.demo_key_ttl_secs)
+            .field("provider", &self.provider)
+            .field("limits", &self.limits)
+            .field("log", &self.log)
+            .field("redis_url", &set(&self.redis_url))
+            .field("redis_prefix", &self.redis_prefix)
+            .field("postgres_url", &set(&self.postgres_url))
+            .field("postgres_schema", &self.postgres_schema)
+            .finish()
+    }
 }
 
 impl Default for Config {
@@ -529,5 +568,16 @@ mod tests {
         c.max_connections = 0;
         let err = c.serve_options().unwrap_err().to_string();
         assert!(err.contains("max_connections"), "{err}");
+    }
+    #[test]
+    fn debug_hides_service_urls() {
+        let c = Config {
+            redis_url: Some("redis://:hunter2-redis@127.0.0.1:6379/".into()),
+            postgres_url: Some("postgres://app:hunter2-pg@127.0.0.1/db".into()),
+            ..Config::default()
+        };
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("redis_url: \"[set, redacted]\""), "{shown}");
     }
 }
