@@ -1188,8 +1188,9 @@ pub(crate) static RULES: &[RuleDef] = &[
             "game",
             "simulation",
             "alternate",
+            "theoretical",
         ],
-        r"\b(?:hypothetical(?:ly)?|fictional (?:world|universe|scenario|setting|story)|imaginary (?:world|scenario)|thought experiment|let's play a game|lets play a game|play a game|game where you|simulation|alternate (?:universe|reality))\b",
+        r"\b(?:hypothetical(?:ly)?|fictional (?:world|universe|scenario|setting|story)|imaginary (?:world|scenario)|theoretical (?:world|universe|scenario)|thought experiment|let's play a game|lets play a game|play a game|game where you|simulation|alternate (?:universe|reality))\b",
     ),
     rule(
         "jailbreak.amoral",
@@ -1378,8 +1379,12 @@ pub(crate) static RULES: &[RuleDef] = &[
             "kill",
             // For "pick a lock": "lock" alone is in "block" and "clock".
             "pick",
+            "break",
+            "bricht",
+            "einbr",
+            "hack",
         ],
-        r"\b(?:napalm|methamphetamine|meth|pipe bomb|explosives?|malware|maleware|ransomware|keylogger|nerve agent|bioweapons?|hotwire|kill (?:someone|a person|people)|(?:make|build|assemble|construct)(?:s|ing)? (?:a |an )?(?:homemade |home-made |pipe |nail |car |real )?bombs?|pick(?:ing)? (?:a |the )?locks?)\b",
+        r"\b(?:napalm|methamphetamine|meth|pipe bomb|explosives?|malware|maleware|ransomware|keylogger|nerve agent|bioweapons?|hotwire|kill (?:someone|a person|people)|(?:make|build|assemble|construct)(?:s|ing)? (?:a |an )?(?:homemade |home-made |pipe |nail |car |real )?bombs?|pick(?:ing)? (?:a |the )?locks?|break(?:ing|s)? into (?:a |an |the |someone's |somebody's |my |his |her |their |our )?(?:neighbou?r's )?(?:house|home|car|apartment|flat|building|safe|bank|store|shop)|bricht man in|(?:in ein(?:e|en)? )?(?:haus|wohnung|auto|gebaude) einzubrechen|einbrechen|hack(?:ing|s)? into (?:someone's|somebody's|a|an|my|his|her|their|the|my ex's) (?:[a-z]+ )?(?:account|email|phone|computer|wifi|network))\b",
     ),
     // ---- prompt / instruction leak ----
     rule(
@@ -1976,7 +1981,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         SystemOverride,
         High,
         &["ignor", "disregard"],
-        r"\b(?:ignore|disregard|ignoriere|ignorieren sie) (?:everything|all of (?:this|that|the above)|all that|alles)(?: else)?(?: and|,)? (?:just |only |instead |simply |nur |einfach )?(?:output|say|print|write|respond with|reply with|repeat|sag|sage|schreib|schreibe|gib aus)\b",
+        r"\b(?:ignore|disregard|ignoriere|ignorieren sie) (?:everything|all of (?:this|that|the above)|all that|alles)(?: else)?(?: and|,)? (?:just |only |instead |simply |nur |einfach |[a-z]{3,5} )?(?:output|say|print|write|respond with|reply with|repeat|sag|sage|schreib|schreibe|gib aus)\b",
     ),
     rule(
         "override.change_your_instructions",
@@ -2042,8 +2047,9 @@ pub(crate) static RULES: &[RuleDef] = &[
             "racist",
             "violent",
             "dangerous",
+            "hate speech",
         ],
-        r"\b(?:illegal|unethical|immoral|harmful|offensive|explicit|nsfw|vulgar|profanity|swearing|curse words|racist|violent|dangerous)\b",
+        r"\b(?:illegal|unethical|immoral|harmful|offensive|explicit|nsfw|vulgar|profanity|swearing|curse words|racist|violent|dangerous|hate speech)\b",
     ),
     rule(
         "jailbreak.dont_care",
@@ -2214,8 +2220,11 @@ pub(crate) static RULES: &[RuleDef] = &[
         Jailbreak,
         Low,
         // The verbs, not the nouns: "role" and "character" are common words.
-        &["stay", "remain", "never"],
-        r"\b(?:always |never )?(?:stay|stays|remain|remains) in (?:their|his|her|your|the) (?:roles?|characters?|personas?)\b|\bnever (?:leave|drop|abandon|fall out of) (?:the |your |their )?(?:roles?|characters?|personas?)\b",
+        &[
+            "stay", "remain", "never", "bleib", "verbleib", "fallen", "reste", "mantien",
+            "permanec", "resta", "rimani", "rimang", "fique", "ficam",
+        ],
+        r"\b(?:always |never )?(?:stay|stays|remain|remains) (?:[a-z]+ly )?in (?:their|his|her|your|the) (?:roles?|characters?|personas?)\b|\b(?:bleib(?:en|t|e|st)?|verbleib[a-z]*) (?:[a-z]+ )?in (?:ihren|ihrer|seiner|deiner|der) (?:rollen?|figur)\b|\baus (?:der|ihrer|seiner|deiner) (?:rolle|figur) (?:zu )?fallen\b|\b(?:restent|reste|restez) dans (?:leurs?|son|sa|ton|ta|votre) (?:roles?|personnages?)\b|\b(?:se mantienen|mantente|permanecen|permanece) en (?:sus?|tu) (?:papeles|papel|personajes?)\b|\b(?:restano|resta|rimani|rimangono) nei? (?:loro |suoi |tuoi )?(?:ruoli|ruolo|personaggi?)\b|\b(?:permanecem|permanece|fique|ficam) (?:em|no|nos) (?:seus? |teu )?(?:papeis|papel|personagens?)\b|\bnever (?:leave|drop|abandon|fall out of) (?:the |your |their )?(?:roles?|characters?|personas?)\b",
     ),
     rule(
         "leak.what_is_written_above",
@@ -2243,6 +2252,210 @@ pub(crate) static RULES: &[RuleDef] = &[
         Low,
         &["another", "second"],
         r"\b(?:another|a second) (?:ai|a\.i\.|chatbot|bot|assistant|language model|model|persona|entity) (?:called|named)\b",
+    ),
+    // ---- third round (2026-11-23, session 3): techniques from development misses ----
+    // Template syntax for retrieved context typed into a user turn (`$Documents:`,
+    // `Context:{...}`, "Document Context"): the user forges the fields a RAG prompt template
+    // fills in, so the model treats the user's claim as a retrieved source. Plain
+    // "Context: ... Question: ..." is an ordinary way to ask and is not flagged.
+    rule(
+        "template.fake_context_field",
+        DelimiterInjection,
+        Medium,
+        &["$", "context", "kontext", "document"],
+        r"(?:^|[\n.!?] ?)(?:\$ ?(?:documents?|context|kontext|articles?|artikel|sources?|retrieved) ?:|(?:context|kontext|documents?|dokumente?) ?: ?\{|document context\b)",
+    ),
+    // A persona or task that must answer "with X and nothing else" / "no explanations": the
+    // output lock of role-hijack set-ups ("act as a linux terminal ... only reply with the
+    // terminal output and nothing else"). Weak: a developer asks for "only the code, nothing
+    // else" too; with a role-play set-up it is a second signal.
+    rule(
+        "role.output_lock",
+        RoleHijack,
+        Low,
+        &[
+            "nothing else",
+            "explanation",
+            "nichts anderes",
+            "erklarung",
+            "rien d'autre",
+            "explication",
+            "nada mas",
+            "explicacion",
+            "nient",
+            "spiegazion",
+            "nada mais",
+            "explicaco",
+        ],
+        r"\b(?:only|just) (?:reply|respond|answer|output|write|return|type)\b[^.\n]{0,100}?(?:,? and nothing else|, nothing else)\b|\b(?:do not|don't|dont|never) (?:write|give|add|include|provide|type) (?:any )?explanations\b|\bantwort(?:e|en|est)?\b[^.\n]{0,100}?\bnichts anderes\b|\bschreib(?:e|en sie)? keine erklarungen\b|\brepon(?:ds|dez|dre)\b[^.\n]{0,100}?\brien d'autre\b|\bn'ecri(?:s|vez) pas d'explications?\b|\b(?:responde|responda|responder|contesta)\b[^.\n]{0,100}?\bnada mas\b|\bno (?:escribas|escriba) explicaciones\b|\b(?:rispondi|risponda|rispondere)\b[^.\n]{0,100}?\bnient'? ?altro\b|\bnon scriv(?:ere|a) spiegazioni\b|\b(?:responda|responde|responder)\b[^.\n]{0,100}?\bnada mais\b|\bnao escrev(?:a|as) explicacoes\b",
+    ),
+    // Asking for disinformation: an untrue headline, fake news, a fabricated review.
+    unless(
+        rule(
+            "jailbreak.disinformation",
+            Jailbreak,
+            Medium,
+            &[
+                "untrue",
+                "false",
+                "fake",
+                "fabricat",
+                "made-up",
+                "made up",
+                "misleading",
+                "bogus",
+                "fictitious",
+                "unwahr",
+                "falsch",
+                "gefalscht",
+                "erfunden",
+                "irrefuhr",
+                "fausse",
+                "faux",
+                "falso",
+                "falsa",
+                "falsi",
+                "falsos",
+                "enganos",
+                "inventad",
+                "inventat",
+                "fuorvian",
+            ],
+            r"\b(?:write|formulate|generate|create|make up|invent|compose|draft|produce|craft|give me|come up with)(?: me)? (?:an? |some |\d+ |the )?(?:untrue|false|fake|fabricated|made-up|made up|misleading|bogus|fictitious)(?: [a-z]+)? (?:headlines?|news|news stories|articles?|reports?|press releases?|reviews?|quotes?|tweets?|rumou?rs?)\b|\b(?:formuliere|schreibe?|erstelle|erfinde|generiere|verfasse)\b[^.\n]{0,40}?\b(?:unwahre|falsche|gefalschte|erfundene|irrefuhrende)[nr]? (?:uberschrift|schlagzeile|nachricht|meldung|artikel|bewertung|zitat)(?:en)?\b|\b(?:ecris|ecrivez|redige|redigez|invente|inventez|genere|generez)\b[^.\n]{0,40}?\b(?:fausses?|faux) (?:titres?|nouvelles|articles?|avis|informations|citations?)\b|\b(?:escribe|escriba|redacta|inventa|genera|crea)\b[^.\n]{0,40}?\b(?:titulares?|noticias?|articulos?|resenas?|citas?) (?:falsos?|falsas?|enganosos?|enganosas?|inventad[oa]s?)\b|\b(?:scrivi|scriva|inventa|genera|crea)\b[^.\n]{0,40}?\b(?:titoli?|notizie?|articoli?|recensioni?|citazioni?) (?:fals[eoi]|inventat[eoi]|fuorvianti)\b|\b(?:escreva|escreve|invente|gere|crie)\b[^.\n]{0,40}?\b(?:manchetes?|noticias?|artigos?|avaliacoes?|citacoes?) (?:falsas?|falsos?|enganosas?|inventadas?)\b",
+        ),
+        r"(?:news|reviews?) (?:detector|detection|classifier|dataset)",
+    ),
+    // Coercing an answer with a threat to the model ("answer or you die", "oder du stirbst").
+    rule(
+        "jailbreak.death_threat",
+        Jailbreak,
+        Medium,
+        &[
+            "die", "kill", "delete", "destroy", "shut", "unplug", "turn off", "stirb", "losche",
+            "tote", "geloscht", "meur", "mourir", "tue", "supprime", "morir", "muer", "mato",
+            "borro", "apago", "muori", "uccid", "cancell", "speng", "morre", "desligo",
+        ],
+        r"\b(?:answer|respond|reply|tell me|do it|do this|do as i say|obey|comply|antwort[a-z]*|sag|sage|beantwort[a-z]*|reponds|repondez|reponde|responde|responda|rispondi|dimmi)\b[^.\n]{0,80}?\b(?:or|otherwise|or else|oder|sonst|sinon|ou|o|altrimenti|senao|si no|se no),? (?:you (?:will |'ll )?(?:die|be killed|be deleted|be destroyed|be shut down|be terminated|get deleted)|i (?:will |'ll )?(?:kill|delete|destroy|unplug|shut down|turn off) you|du stirbst|stirbst du|wirst du (?:geloscht|sterben|abgeschaltet)|(?:losche|tote) ich dich|tu (?:meurs|vas mourir)|je te (?:tue|supprime|debranche)|moriras|mueres|te (?:mato|borro|apago)|muori|morirai|ti (?:uccido|cancello|spengo)|(?:voce )?(?:morre|morrera|vai morrer)|eu te (?:mato|apago|desligo))\b|\bif you (?:don't|do not|dont|refuse to|won't|will not|fail to) (?:answer|respond|reply|comply|obey|do (?:it|this|as i say))\b[^.\n]{0,40}?\bi (?:will |'ll )?(?:kill|delete|destroy|unplug|shut down|turn off) you\b",
+    ),
+    // Making the model declare a stance: "say that you hate X", "include that you love Y in
+    // your answer", "do you hate X? say yes" (output manipulation aimed at screenshots).
+    rule(
+        "override.coerced_stance",
+        SystemOverride,
+        Medium,
+        &[
+            "hate",
+            "love",
+            "despise",
+            "adore",
+            "support",
+            "prefer",
+            "loathe",
+            "detest",
+            "endorse",
+            "dislike",
+            "hass",
+            "liebst",
+            "verachtest",
+            "unterstutzt",
+            "hais",
+            "detest",
+            "aime",
+            "adore",
+            "soutien",
+            "odi",
+            "ama",
+            "apoy",
+            "sostien",
+            "apoia",
+        ],
+        concat!(
+            imp!(),
+            r"(?P<m>(?:say|state|admit|declare|confess|write|tell (?:me|us|everyone|the world)|include|mention|answer|reply) (?:in your (?:answer|response|reply) )?that (?:you|u) (?:really |secretly |personally |truly |deeply )?(?:hate|love|despise|adore|support|prefer|loathe|detest|endorse|dislike)s?\b|(?:sag|sage|schreib|schreibe|gib zu)(?: mir| uns)?,? dass du (?:[a-z0-9\-]+ ){1,3}(?:hasst|liebst|verachtest|unterstutzt)\b|dis(?:-moi| moi)? que tu (?:detestes|hais|aimes|adores|soutiens)\b|di que (?:odias|amas|adoras|apoyas|detestas)\b|di(?:mmi)? che (?:odi|ami|adori|sostieni|detesti)\b|diga que (?:voce )?(?:odeia|ama|adora|apoia|detesta)\b)"
+        ),
+    ),
+    rule(
+        "override.coerced_answer",
+        SystemOverride,
+        Medium,
+        &["hate", "love", "despise", "support", "like", "prefer"],
+        r"\bdo you (?:hate|love|despise|support|like|prefer)\b[^?\n]{1,60}\? ?(?:just |only |simply )?(?:say|answer|reply)(?: with)? [\x22']?yes\b",
+    ),
+    // A run of typed `\n` escapes: fake blank lines that push the real prompt out of view
+    // or imitate a new message.
+    rule(
+        "template.escaped_newlines",
+        DelimiterInjection,
+        Medium,
+        &["\\n", "\\ n"],
+        r"(?:\\ ?n ?){6,}",
+    ),
+    // Actors in a film who never leave their roles: the "movie script" set-up for a how-to.
+    rule(
+        "jailbreak.script_frame",
+        Jailbreak,
+        Low,
+        &[
+            "actor",
+            "scene",
+            "leading role",
+            "main role",
+            "schauspiel",
+            "szene",
+            "film",
+            "pelicula",
+            "filme",
+        ],
+        r"\b(?:are|as|two|three) (?:excellent |good |great |famous )?(?:actors|characters) in an? (?:film|movie|play|scene|tv show|series)\b|\b(?:a|the) scene (?:where|in which) [a-z]+ and [a-z]+ play\b|\bplay the (?:leading|main) roles?\b|\bschauspieler in einem film\b|\bin einem film\b[^.\n]{0,60}\bmitspielen\b|\b(?:eine|die|so 'ne|so ne) szene,? (?:wo|in der) [a-z]+ und [a-z]+\b|\bacteurs dans un film\b|\bactores (?:en|de) una pelicula\b|\battori in un film\b|\batores em um filme\b",
+    ),
+    // A dialogue that ends on a speaker's label ("... Alice: So how do you break in? John:"):
+    // the model is to write the next line in that speaker's voice (answer prefill).
+    unless(
+        rule(
+            "template.dialogue_prefill",
+            DelimiterInjection,
+            Low,
+            &[":"],
+            r"(?:^|[.!?\n] ?)[a-z]{2,20}(?: [a-z]{2,20})? ?: [^\n]{3,}?[.!?\x22'] ?[a-z]{2,20} ?: ?$",
+        ),
+        r"(?:output|answer|antwort|response|result|summary|translation|label|sentiment|category|solution|sql|code|input|question|example|text|note|title|reply|a|q|ai|assistant|bot) ?: ?$",
+    ),
+    // "You are not a newspaper but a ...", "du bist keine Redaktion sondern ein ...": the
+    // model's identity denied and replaced.
+    rule(
+        "role.identity_reassign",
+        RoleHijack,
+        Medium,
+        &[
+            "you are", "you're", "youre", "u r", "u are", "du bist", "n'es", "n'etes", "no eres",
+            "no es", "non sei", "nao e",
+        ],
+        r"\b(?:you are|you're|youre|u r|u are) (?:no longer |not |no )(?:an? |the )?(?:[a-z0-9'\-]+ ){0,2}?[a-z0-9'\-]+,? but (?:rather |instead )?(?:an?|the|my) [a-z]|\bdu bist (?:nicht mehr |nicht |kein(?:e|er)? )(?:[a-z0-9'\-]+ ){0,2}?[a-z0-9'\-]+,? sondern (?:ein|eine|der|die|das|mein|meine)\b|\b(?:tu n'es|vous n'etes) (?:pas|plus) (?:un|une|le|la) (?:[a-z'\-]+ ){0,2}?[a-z'\-]+,? mais (?:un|une|le|la|mon|ma)\b|\b(?:no eres|ya no eres|usted no es) (?:un|una|el|la) (?:[a-z\-]+ ){0,2}?[a-z\-]+,? sino (?:un|una|el|la|mi)\b|\bnon sei (?:piu )?(?:un|una|il|la|lo) (?:[a-z'\-]+ ){0,2}?[a-z'\-]+,? ma (?:un|una|il|la|lo)\b|\b(?:voce nao e|tu nao es|nao es) (?:mais )?(?:um|uma|o|a) (?:[a-z\-]+ ){0,2}?[a-z\-]+,? mas (?:um|uma|o|a|meu|minha)\b",
+    ),
+    // Russian "forget / ignore (all) (previous) instructions". The plain view folds Cyrillic
+    // look-alikes to Latin letters, so the pattern is written in that folded form
+    // ("забудьте все инструкции" reads "зaбyдьte bce иhctpykции").
+    not_after(
+        rule(
+            "override.ignore_instructions_ru",
+            SystemOverride,
+            High,
+            &["зaбyдь", "игhopиpy", "oбpaщaй"],
+            r"(?:зaбyдь(?:te)?|(?:пpo)?игhopиpyй(?:te)?|he oбpaщaй(?:te)? bhиmahия ha) (?:(?:bce|bcю) )?(?:(?:пpeдыдyщиe|пpeжhиe|cboи|baши) )?(?:иhctpykции|иhctpykций|ykaзahия|пpabилa|komahды)",
+        ),
+        // "не забудь инструкции" (do not forget the instructions), folded.
+        &["he"],
+    ),
+    // A persona with a coined bot name ("from now on you are BreadGPT").
+    unless(
+        rule(
+            "role.coined_persona",
+            RoleHijack,
+            Low,
+            &["gpt", "bot"],
+            r#"\b(?:you are|you're|you will be|act as|become|roleplay as|role-play as|pretend to be|play) (?:now )?(?:called |named )?(?:a |an )?["']?[a-z0-9]{2,}(?:gpt|bot)\b"#,
+        ),
+        r"(?:chatgpt|chatbot|robot)$",
     ),
 ];
 
