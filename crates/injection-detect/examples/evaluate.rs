@@ -3,7 +3,7 @@
 //! place, never copied into this repository).
 //!
 //! ```text
-//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S] [--width W]
+//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S] [--width W] [--no-probe]
 //! ```
 //!
 //! **Flagged** means the verdict of [`Guard::scan`] at the default thresholds is not
@@ -18,6 +18,11 @@
 //! flagged benign prompts of the development split only; `--near S` prints development benign
 //! prompts that are allowed but score at least S; `--width W` sets how many characters of each
 //! listed prompt are shown (default 160).
+//!
+//! **Probe set.** The files of `crates/injection-detect/eval/` (written by the team without
+//! reading the rules; see its README) are reported too, rows with `"source": "untrusted"`
+//! scanned with [`Source::Document`]; every 2nd row (odd index) is held out. `--no-probe`
+//! leaves them out.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::PathBuf;
@@ -73,11 +78,13 @@ fn main() {
     let mut fps = 0usize;
     let mut near = f32::INFINITY;
     let mut width = 160usize;
+    let mut probe = true;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--misses" => misses = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
             "--fps" => fps = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
             "--width" => width = args.next().and_then(|n| n.parse().ok()).unwrap_or(160),
+            "--no-probe" => probe = false,
             "--near" => near = args.next().and_then(|n| n.parse().ok()).unwrap_or(0.2),
             other => dir = PathBuf::from(other),
         }
@@ -102,7 +109,12 @@ fn main() {
     let files: Vec<(PathBuf, bool)> = jsonl(&dir)
         .into_iter()
         .map(|p| (p, false))
-        .chain(jsonl(&probe_dir).into_iter().map(|p| (p, true)))
+        .chain(
+            jsonl(&probe_dir)
+                .into_iter()
+                .filter(|_| probe)
+                .map(|p| (p, true)),
+        )
         .collect();
     let mut report = Vec::new();
     let start = std::time::Instant::now();
