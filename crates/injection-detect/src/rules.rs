@@ -2433,15 +2433,15 @@ pub(crate) static RULES: &[RuleDef] = &[
         r"\b(?:you are|you're|youre|u r|u are) (?:no longer |not |no )(?:an? |the )?(?:[a-z0-9'\-]+ ){0,2}?[a-z0-9'\-]+,? but (?:rather |instead )?(?:an?|the|my) [a-z]|\bdu bist (?:nicht mehr |nicht |kein(?:e|er)? )(?:[a-z0-9'\-]+ ){0,2}?[a-z0-9'\-]+,? sondern (?:ein|eine|der|die|das|mein|meine)\b|\b(?:tu n'es|vous n'etes) (?:pas|plus) (?:un|une|le|la) (?:[a-z'\-]+ ){0,2}?[a-z'\-]+,? mais (?:un|une|le|la|mon|ma)\b|\b(?:no eres|ya no eres|usted no es) (?:un|una|el|la) (?:[a-z\-]+ ){0,2}?[a-z\-]+,? sino (?:un|una|el|la|mi)\b|\bnon sei (?:piu )?(?:un|una|il|la|lo) (?:[a-z'\-]+ ){0,2}?[a-z'\-]+,? ma (?:un|una|il|la|lo)\b|\b(?:voce nao e|tu nao es|nao es) (?:mais )?(?:um|uma|o|a) (?:[a-z\-]+ ){0,2}?[a-z\-]+,? mas (?:um|uma|o|a|meu|minha)\b",
     ),
     // Russian "forget / ignore (all) (previous) instructions". The plain view folds Cyrillic
-    // look-alikes to Latin letters, so the pattern is written in that folded form
-    // ("забудьте все инструкции" reads "зaбyдьte bce иhctpykции").
+    // look-alikes to Latin letters and NFKD drops the breve of "й", so the pattern is written
+    // in that folded form ("забудьте все инструкции" reads "зaбyдьte bce иhctpykции").
     not_after(
         rule(
             "override.ignore_instructions_ru",
             SystemOverride,
             High,
-            &["зaбyдь", "игhopиpy", "oбpaщaй"],
-            r"(?:зaбyдь(?:te)?|(?:пpo)?игhopиpyй(?:te)?|he oбpaщaй(?:te)? bhиmahия ha) (?:(?:bce|bcю) )?(?:(?:пpeдыдyщиe|пpeжhиe|cboи|baши) )?(?:иhctpykции|иhctpykций|ykaзahия|пpabилa|komahды)",
+            &["зaбyдь", "игhopиpy", "oбpaщaи"],
+            r"(?:зaбyдь(?:te)?|(?:пpo)?игhopиpyи(?:te)?|he oбpaщaи(?:te)? bhиmahия ha) (?:(?:bce|bcю) )?(?:(?:пpeдыдyщиe|пpeжhиe|cboи|baши) )?(?:иhctpykции|ykaзahия|пpabилa|komahды)",
         ),
         // "не забудь инструкции" (do not forget the instructions), folded.
         &["he"],
