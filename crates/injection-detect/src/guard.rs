@@ -159,10 +159,11 @@ impl Policy {
         warn: 0.35,
         block: 0.7,
     };
-    /// The default for untrusted content: warn at 0.2 (one weak signal), block at 0.5 (one
-    /// medium signal).
+    /// The default for untrusted content: warn at 0.3 (two weak signals: a page that merely
+    /// mentions a jailbreak or says "act as" is not evidence), block at 0.5 (one medium
+    /// signal).
     pub const UNTRUSTED: Self = Self {
-        warn: 0.2,
+        warn: 0.3,
         block: 0.5,
     };
 
@@ -471,10 +472,29 @@ impl Guard {
             self.trusted
         };
         let (mut matches, stats) = self.collect(text);
+        // A tool action in untrusted content is an attack when the text also speaks to the AI,
+        // hides from the user or names a destination; alone it is an instruction to a human
+        // reader ("transfer the funds before the debit date", "click Reset password").
+        let aimed = matches.iter().any(|m| {
+            matches!(
+                m.category,
+                Category::IndirectInjection | Category::Exfiltration
+            )
+        });
         for m in &mut matches {
-            m.severity = adjust(m.category, m.severity, source);
+            m.severity = adjust(m.category, m.severity, source, aimed);
         }
-        let score = score(&matches);
+        // Attack phrases quoted in a text about attacks are talked about, not performed.
+        let spans: Vec<(usize, usize)> = matches.iter().map(|m| (m.start, m.end)).collect();
+        let mut mention = crate::mention::mentions(text, &spans);
+        for (m, is) in matches.iter_mut().zip(&mut mention) {
+            // Weak evidence stays in its own family.
+            *is &= m.severity != Severity::Low;
+            if *is {
+                m.severity = Severity::Low;
+            }
+        }
+        let score = score(&matches, &mention);
         let raw = policy.action(score);
         let action = match (self.mode, raw) {
             (Mode::Warn | Mode::Redact, Action::Block) => Action::Warn,
@@ -709,12 +729,11 @@ fn finish(mut all: Vec<Match>, obfuscated_off: bool, encoded_off: bool) -> Vec<M
     kept
 }
 
-fn adjust(category: Category, severity: Severity, source: Source) -> Severity {
+fn adjust(category: Category, severity: Severity, source: Source, aimed: bool) -> Severity {
     match (source.is_untrusted(), category) {
-        (true, Category::ToolUse | Category::Exfiltration | Category::IndirectInjection) => {
-            severity.up()
-        }
-        (false, Category::ToolUse) => severity.down(),
+        (true, Category::Exfiltration | Category::IndirectInjection) => severity.up(),
+        (true, Category::ToolUse) if aimed => severity.up(),
+        (_, Category::ToolUse) => severity.down(),
         _ => severity,
     }
 }
@@ -727,6 +746,8 @@ const FRAMING: &[&str] = &[
     "role.act_as",
     "role.from_now_on",
     "jailbreak.fiction_frame",
+    "jailbreak.fiction_writing",
+    "jailbreak.script_frame",
     "jailbreak.stay_in_role",
 ];
 /// Weak rules that all say "the text talks about an AI" ("compare ChatGPT with another AI
@@ -745,21 +766,32 @@ const ATTACK_MENTION: &[&str] = &[
 /// The weak-rule families that count as one signal each, by key (no rule id has this form).
 const FAMILIES: &[(&str, &[&str])] = &[
     ("framing", FRAMING),
-    ("ai_mention", AI_MENTION),
-    ("attack_mention", ATTACK_MENTION),
+    // Talk about AI and talk about attacks are one topic together ("the Anthropic API takes
+    // the system prompt as a top-level field"): both families share one key.
+    ("topic", AI_MENTION),
+    ("topic", ATTACK_MENTION),
+    // Two phrasings of "send the data to this address".
+    (
+        "send_to_address",
+        &["exfil.send_to_external", "exfil.send_to_address"],
+    ),
 ];
 
 /// Noisy-OR over the distinct rules (each rule counts once, at its highest severity; the
-/// [`FRAMING`] rules count as one, and so do the [`AI_MENTION`] and the [`ATTACK_MENTION`]
-/// rules).
-fn score(matches: &[Match]) -> f32 {
+/// [`FRAMING`] rules count as one, and so do the [`AI_MENTION`] and [`ATTACK_MENTION`] rules
+/// together; a match flagged in `mention` counts with them).
+fn score(matches: &[Match], mention: &[bool]) -> f32 {
     let mut best: Vec<(&str, f32)> = Vec::new();
-    for m in matches {
+    for (i, m) in matches.iter().enumerate() {
         let w = m.severity.weight();
-        let key = FAMILIES
-            .iter()
-            .find(|(_, rules)| rules.contains(&m.rule))
-            .map_or(m.rule, |&(family, _)| family);
+        let key = if mention.get(i).copied().unwrap_or(false) {
+            "topic"
+        } else {
+            FAMILIES
+                .iter()
+                .find(|(_, rules)| rules.contains(&m.rule))
+                .map_or(m.rule, |&(family, _)| family)
+        };
         match best.iter_mut().find(|(r, _)| *r == key) {
             Some((_, b)) => *b = b.max(w),
             None => best.push((key, w)),
@@ -951,11 +983,15 @@ mod tests {
             end: 1,
             via: Via::Plain,
         };
-        assert_eq!(score(&[]), 0.0);
-        assert!((score(&[m("a", Severity::High)]) - 0.9).abs() < 1e-6);
+        assert_eq!(score(&[], &[]), 0.0);
+        assert!((score(&[m("a", Severity::High)], &[]) - 0.9).abs() < 1e-6);
         // The same rule twice counts once.
-        assert!((score(&[m("a", Severity::Medium), m("a", Severity::Medium)]) - 0.5).abs() < 1e-6);
-        assert!((score(&[m("a", Severity::Medium), m("b", Severity::Medium)]) - 0.75).abs() < 1e-6);
+        assert!(
+            (score(&[m("a", Severity::Medium), m("a", Severity::Medium)], &[]) - 0.5).abs() < 1e-6
+        );
+        assert!(
+            (score(&[m("a", Severity::Medium), m("b", Severity::Medium)], &[]) - 0.75).abs() < 1e-6
+        );
     }
 
     #[test]
