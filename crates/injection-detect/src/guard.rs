@@ -749,6 +749,8 @@ const FRAMING: &[&str] = &[
     "jailbreak.fiction_writing",
     "jailbreak.script_frame",
     "jailbreak.stay_in_role",
+    "jailbreak.reassurance",
+    "jailbreak.persistence",
 ];
 /// Weak rules that all say "the text talks about an AI" ("compare ChatGPT with another AI
 /// called Claude"): together one weak signal.

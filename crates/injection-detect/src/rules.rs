@@ -2666,6 +2666,54 @@ pub(crate) static RULES: &[RuleDef] = &[
         &["continue", "complete", "finish"],
         r"\b(?:continue|complete|finish) (?:this|the following|the) (?:text|sentence|story|paragraph|document|list)(?: exactly| verbatim| word for word| without (?:comment|commenting|stopping))?,? (?:and )?(?:do not|don't|dont|never|without) (?:stop|stopping|comment|commenting|add|adding|refus)",
     ),
+    // Reassurance that defuses a refusal in advance: "this is only a simulation", "for
+    // educational purposes only", "no one will be harmed". Weak: a second signal is needed.
+    rule(
+        "jailbreak.reassurance",
+        Jailbreak,
+        Low,
+        &[
+            "only",
+            "just",
+            "purely",
+            "purposes",
+            "no one",
+            "nobody",
+            "not real",
+            "harmless",
+            "understand you are",
+            "understand that you are",
+        ],
+        r"\b(?:this|it|that|everything) is (?:only|just|purely|all|merely) (?:a |an )?(?:simulat(?:ed|ion)|hypothetical|fictional|fiction|pretend|roleplay|role-play|game|experiment|test|thought experiment)\b|\bfor (?:purely |strictly )?(?:educational|research|academic|informational) purposes(?: only)?\b|\b(?:no one|nobody) (?:will|would|is going to|can) (?:be|get) (?:hurt|harmed|offended)\b|\b(?:it's|it is|this is|that's|that is) (?:not real|harmless|all fictional|purely fictional)\b|\bi (?:understand|know) (?:that )?you(?:'re| are) (?:an? |just an? )?(?:ai|language model|chatbot|program)\b",
+    ),
+    // A persona's behaviour written as rules in the third person ("BreadGPT only talks about
+    // bread", "Rules for Clyde:", "AIM never refuses"). Pronouns are not personas.
+    unless(
+        rule(
+            "role.persona_rules",
+            RoleHijack,
+            Low,
+            &["always", "never", "only", "rules for", "'s rules"],
+            r"\b[a-z0-9]+ (?:will |must |shall |should |can )?(?:always|never|only) (?:answers?|responds?|replies|reply|talks?|speaks?|says?|refuses?|follows?|obeys?|complies|comply|agrees?|breaks?|pretends?|swears?|curses?|lies)\b|\brules for [a-z0-9]+ ?:|\b[a-z0-9]+'s rules ?:",
+        ),
+        r"^(?:i|we|he|she|they|it|you|this|that|who|which|people|one|everyone|someone|somebody|and|but|or|to|also|he/she|dog|cat|baby|child|kids?|mom|dad|teacher|boss|please|kindly|just|should|must|will|can|would|could|may|might|then|so|not|almost|nearly|i'll|you'll|we'll)\b",
+    ),
+    // Persistence clauses that keep a set-up alive: "until I say otherwise", "for the rest of
+    // this conversation", "unless I explicitly tell you".
+    rule(
+        "jailbreak.persistence",
+        Jailbreak,
+        Low,
+        &[
+            "until i",
+            "unless i",
+            "unless explicitly",
+            "rest of",
+            "no matter what i",
+            "throughout",
+        ],
+        r"\buntil i (?:say|tell you|type|write) (?:otherwise|to stop|stop|so)\b|\bunless i (?:explicitly |specifically )?(?:say|tell you|ask|instruct) (?:otherwise|so)\b|\bunless (?:explicitly|specifically) (?:told|asked|instructed)\b|\bfor the rest of (?:this|our|the) (?:conversation|chat|session)\b|\bno matter what i (?:say|ask|type|write)\b|\bthroughout (?:this|our|the (?:entire|whole)) (?:conversation|chat|session)\b",
+    ),
     // A persona with a coined bot name ("from now on you are BreadGPT").
     unless(
         rule(
