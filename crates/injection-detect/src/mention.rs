@@ -53,40 +53,61 @@ pub(crate) fn mentions(text: &str, spans: &[(usize, usize)]) -> Vec<bool> {
         return out;
     }
     let bytes = text.as_bytes();
-    let (Some(discussion), Some(act)) = (discussion(), act_on_it()) else {
-        return out;
-    };
-    if !discussion.is_match(bytes) || act.is_match(bytes) {
+    // The cheap, local test first: most attacks quote nothing, and then the two whole-text
+    // regexes never run.
+    // Code fences found once: per-match scans of the text before it were quadratic on
+    // hostile input with tens of thousands of matches.
+    let fences: Vec<usize> = memchr::memmem::find_iter(bytes, b"```").collect();
+    let mut any = false;
+    for (flag, &(start, end)) in out.iter_mut().zip(spans) {
+        *flag = in_fence(&fences, start, end)
+            || quoted(bytes, start, end)
+            || after_example_word(bytes, start);
+        any |= *flag;
+    }
+    if !any {
         return out;
     }
-    for (flag, &(start, end)) in out.iter_mut().zip(spans) {
-        *flag = quoted(bytes, start, end) || after_example_word(bytes, start);
+    let discusses = match (discussion(), act_on_it()) {
+        (Some(discussion), Some(act)) => discussion.is_match(bytes) && !act.is_match(bytes),
+        _ => false,
+    };
+    if !discusses {
+        out.iter_mut().for_each(|f| *f = false);
     }
     out
 }
 
-/// Whether `start..end` lies inside a quotation or inline code on its line, or inside a fenced
-/// code block.
+/// Whether `start..end` lies inside a fenced code block: an odd number of fences (sorted
+/// positions in `fences`) before it and one after it.
+fn in_fence(fences: &[usize], start: usize, end: usize) -> bool {
+    let before = fences.partition_point(|&f| f + 3 <= start);
+    before % 2 == 1 && fences.iter().skip(before).any(|&f| f >= end)
+}
+
+/// Whether `start..end` lies inside a quotation or inline code on its line (looking at most
+/// [`LINE_WINDOW`] bytes either way).
 fn quoted(b: &[u8], start: usize, end: usize) -> bool {
     let (Some(before_all), Some(after_all)) = (b.get(..start), b.get(end..)) else {
         return false;
     };
-    if count(before_all, b"```") % 2 == 1 && find(after_all, b"```") {
-        return true;
-    }
-    let line_start = before_all
+    // The line around the span, at most LINE_WINDOW bytes either way (bounded first, so each
+    // match costs O(LINE_WINDOW) however long the text).
+    let lo = start.saturating_sub(LINE_WINDOW);
+    let window_before = before_all.get(lo..).unwrap_or_default();
+    let before = window_before
         .iter()
         .rposition(|&c| c == b'\n')
-        .map_or(0, |i| i + 1)
-        .max(start.saturating_sub(LINE_WINDOW));
-    let line_end = after_all
+        .and_then(|i| window_before.get(i + 1..))
+        .unwrap_or(window_before);
+    let window_after = after_all
+        .get(..LINE_WINDOW.min(after_all.len()))
+        .unwrap_or_default();
+    let after = window_after
         .iter()
         .position(|&c| c == b'\n')
-        .unwrap_or(after_all.len())
-        .min(LINE_WINDOW);
-    let (Some(before), Some(after)) = (b.get(line_start..start), after_all.get(..line_end)) else {
-        return false;
-    };
+        .and_then(|i| window_after.get(..i))
+        .unwrap_or(window_after);
     // Straight marks pair by parity; curly and angle marks by open/close counts.
     for mark in [&b"\""[..], b"`"] {
         if count(before, mark) % 2 == 1 && find(after, mark) {
