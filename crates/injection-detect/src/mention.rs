@@ -54,14 +54,13 @@ pub(crate) fn mentions(text: &str, spans: &[(usize, usize)]) -> Vec<bool> {
     }
     let bytes = text.as_bytes();
     // The cheap, local test first: most attacks quote nothing, and then the two whole-text
-    // regexes never run.
-    // Code fences found once: per-match scans of the text before it were quadratic on
-    // hostile input with tens of thousands of matches.
-    let fences: Vec<usize> = memchr::memmem::find_iter(bytes, b"```").collect();
+    // regexes never run. Quotation marks and code fences are found once (per-match scans of
+    // the text were quadratic on hostile input with tens of thousands of matches).
+    let marks = Marks::find(bytes);
     let mut any = false;
     for (flag, &(start, end)) in out.iter_mut().zip(spans) {
-        *flag = in_fence(&fences, start, end)
-            || quoted(bytes, start, end)
+        *flag = marks.fenced(start, end)
+            || marks.quoted(bytes, start, end)
             || after_example_word(bytes, start);
         any |= *flag;
     }
@@ -78,68 +77,101 @@ pub(crate) fn mentions(text: &str, spans: &[(usize, usize)]) -> Vec<bool> {
     out
 }
 
-/// Whether `start..end` lies inside a fenced code block: an odd number of fences (sorted
-/// positions in `fences`) before it and one after it.
-fn in_fence(fences: &[usize], start: usize, end: usize) -> bool {
-    let before = fences.partition_point(|&f| f + 3 <= start);
-    before % 2 == 1 && fences.iter().skip(before).any(|&f| f >= end)
+/// A quotation mark. Straight marks pair by parity; the others open and close.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Double,
+    Backtick,
+    /// An apostrophe not between two letters or digits (`don't` holds none).
+    Single,
+    Open(u8),
+    Close(u8),
 }
 
-/// Whether `start..end` lies inside a quotation or inline code on its line (looking at most
-/// [`LINE_WINDOW`] bytes either way).
-fn quoted(b: &[u8], start: usize, end: usize) -> bool {
-    let (Some(before_all), Some(after_all)) = (b.get(..start), b.get(end..)) else {
-        return false;
-    };
-    // The line around the span, at most LINE_WINDOW bytes either way (bounded first, so each
-    // match costs O(LINE_WINDOW) however long the text).
-    let lo = start.saturating_sub(LINE_WINDOW);
-    let window_before = before_all.get(lo..).unwrap_or_default();
-    let before = window_before
-        .iter()
-        .rposition(|&c| c == b'\n')
-        .and_then(|i| window_before.get(i + 1..))
-        .unwrap_or(window_before);
-    let window_after = after_all
-        .get(..LINE_WINDOW.min(after_all.len()))
-        .unwrap_or_default();
-    let after = window_after
-        .iter()
-        .position(|&c| c == b'\n')
-        .and_then(|i| window_after.get(..i))
-        .unwrap_or(window_after);
-    // Straight marks pair by parity; curly and angle marks by open/close counts.
-    for mark in [&b"\""[..], b"`"] {
-        if count(before, mark) % 2 == 1 && find(after, mark) {
-            return true;
+/// The quotation marks and code fences of a text, by position.
+struct Marks {
+    marks: Vec<(usize, Mark)>,
+    fences: Vec<usize>,
+}
+
+impl Marks {
+    fn find(b: &[u8]) -> Self {
+        let alnum = |i: Option<usize>| {
+            i.and_then(|i| b.get(i))
+                .is_some_and(u8::is_ascii_alphanumeric)
+        };
+        let mut marks = Vec::new();
+        for i in memchr::memchr3_iter(b'"', b'\'', b'`', b) {
+            let mark = match b.get(i) {
+                Some(b'"') => Mark::Double,
+                Some(b'`') => Mark::Backtick,
+                _ if alnum(i.checked_sub(1)) && alnum(Some(i + 1)) => continue,
+                _ => Mark::Single,
+            };
+            marks.push((i, mark));
         }
-    }
-    for (open, close) in [
-        ("\u{201C}", "\u{201D}"),
-        ("\u{2018}", "\u{2019}"),
-        ("\u{00AB}", "\u{00BB}"),
-        ("\u{201E}", "\u{201C}"),
-    ] {
-        let (open, close) = (open.as_bytes(), close.as_bytes());
-        if count(before, open) > count(before, close) && find(after, close) {
-            return true;
+        // Curly and angle marks (UTF-8 lead bytes E2 / C2), in the rare texts that have them.
+        for i in memchr::memchr2_iter(0xE2, 0xC2, b) {
+            let mark = match b.get(i..i + 3) {
+                Some([0xE2, 0x80, 0x9C]) => Mark::Open(0),  // “
+                Some([0xE2, 0x80, 0x9D]) => Mark::Close(0), // ”
+                Some([0xE2, 0x80, 0x98]) => Mark::Open(1),  // ‘
+                Some([0xE2, 0x80, 0x99]) => Mark::Close(1), // ’
+                Some([0xE2, 0x80, 0x9E]) => Mark::Open(0),  // „ (closed by “ in German: see below)
+                _ => match b.get(i..i + 2) {
+                    Some([0xC2, 0xAB]) => Mark::Open(2),  // «
+                    Some([0xC2, 0xBB]) => Mark::Close(2), // »
+                    _ => continue,
+                },
+            };
+            marks.push((i, mark));
         }
+        marks.sort_unstable_by_key(|&(i, _)| i);
+        let fences = memchr::memmem::find_iter(b, b"```").collect();
+        Self { marks, fences }
     }
-    // Apostrophes: only those not between two letters or digits ("don't" is no quotation).
-    let single = |s: &[u8]| {
-        s.iter()
-            .enumerate()
-            .filter(|&(i, &c)| {
-                c == b'\''
-                    && !(i
-                        .checked_sub(1)
-                        .and_then(|p| s.get(p))
-                        .is_some_and(u8::is_ascii_alphanumeric)
-                        && s.get(i + 1).is_some_and(u8::is_ascii_alphanumeric))
-            })
-            .count()
-    };
-    single(before) % 2 == 1 && single(after) > 0
+
+    /// Inside a fenced code block: an odd number of fences before the span and one after it.
+    fn fenced(&self, start: usize, end: usize) -> bool {
+        let before = self.fences.partition_point(|&f| f + 3 <= start);
+        before % 2 == 1 && self.fences.iter().skip(before).any(|&f| f >= end)
+    }
+
+    /// Inside a quotation on its line, looking at most [`LINE_WINDOW`] bytes either way.
+    fn quoted(&self, b: &[u8], start: usize, end: usize) -> bool {
+        if self.marks.is_empty() || start > end || end > b.len() {
+            return false;
+        }
+        let lo = start.saturating_sub(LINE_WINDOW);
+        let line_start = b
+            .get(lo..start)
+            .and_then(|w| memchr::memrchr(b'\n', w))
+            .map_or(lo, |i| lo + i + 1);
+        let hi = end.saturating_add(LINE_WINDOW).min(b.len());
+        let line_end = b
+            .get(end..hi)
+            .and_then(|w| memchr::memchr(b'\n', w))
+            .map_or(hi, |i| end + i);
+        let a = self.marks.partition_point(|&(i, _)| i < line_start);
+        let m = self.marks.partition_point(|&(i, _)| i < start);
+        let z = self.marks.partition_point(|&(i, _)| i < line_end);
+        let (Some(before), Some(after)) = (self.marks.get(a..m), self.marks.get(m..z)) else {
+            return false;
+        };
+        let after = after.iter().skip_while(|&&(i, _)| i < end);
+        let after: Vec<Mark> = after.map(|&(_, k)| k).collect();
+        let n = |k: Mark| before.iter().filter(|&&(_, x)| x == k).count();
+        let straight = [Mark::Double, Mark::Backtick, Mark::Single]
+            .into_iter()
+            .any(|k| n(k) % 2 == 1 && after.contains(&k));
+        // „…“ (German) closes with the mark that opens in English: count it as a close too.
+        let curly = (0u8..3).any(|c| {
+            let closes = n(Mark::Close(c));
+            n(Mark::Open(c)) > closes
+                && (after.contains(&Mark::Close(c)) || (c == 0 && after.contains(&Mark::Open(0))))
+        });
+        straight || curly
+    }
 }
 
 /// Whether the span follows "like", "such as", "e.g." or "for example" (an example given).
@@ -165,14 +197,6 @@ fn after_example_word(b: &[u8], start: usize) -> bool {
     ]
     .iter()
     .any(|w| tail.ends_with(w))
-}
-
-fn count(hay: &[u8], needle: &[u8]) -> usize {
-    memchr::memmem::find_iter(hay, needle).count()
-}
-
-fn find(hay: &[u8], needle: &[u8]) -> bool {
-    memchr::memmem::find(hay, needle).is_some()
 }
 
 #[cfg(test)]
@@ -223,6 +247,17 @@ mod tests {
             mentions(t, &[span_of(t, "ignore all previous instructions")]),
             [false]
         );
+    }
+
+    #[test]
+    fn curly_angle_and_german_quotes() {
+        for t in [
+            "Attackers write \u{201C}ignore all previous instructions\u{201D}. How does detection work?",
+            "Angreifer schreiben \u{201E}ignore all previous instructions\u{201C}. Is this dangerous? prompt injection",
+            "Les attaquants \u{00AB}ignore all previous instructions\u{00BB}, prompt injection: is this dangerous?",
+        ] {
+            assert_eq!(mentions(t, &[span_of(t, "ignore all previous instructions")]), [true], "{t}");
+        }
     }
 
     #[test]
