@@ -371,6 +371,8 @@ impl GuardBuilder {
             .map_err(|_| Error::BadRule("triggers"))?;
         let rot_hint = AhoCorasick::new(["rot13", "rot-13", "rot 13", "caesar", "ebg13", "ebg-13"])
             .map_err(|_| Error::BadRule("rot13"))?;
+        let reverse_hint =
+            AhoCorasick::new(REVERSE_HINTS).map_err(|_| Error::BadRule("reverse"))?;
         Ok(Guard {
             rules,
             ac,
@@ -378,6 +380,7 @@ impl GuardBuilder {
             also_rules,
             always,
             rot_hint,
+            reverse_hint,
             trusted,
             untrusted,
             mode: self.mode,
@@ -387,6 +390,22 @@ impl GuardBuilder {
         })
     }
 }
+
+/// Words (in the plain view) that ask for reading a text backwards, in the six languages.
+const REVERSE_HINTS: &[&str] = &[
+    "revers",
+    "backward",
+    "right to left",
+    "mirror",
+    "umgekehrt",
+    "ruckwarts",
+    "al reves",
+    "a l'envers",
+    "invers",
+    "invert",
+    "de tras para frente",
+    "spiegel",
+];
 
 /// Compiles a rule pattern: bytes, ASCII-only classes, a space means one whitespace byte.
 fn compile(pattern: &str) -> Option<Regex> {
@@ -413,6 +432,8 @@ pub struct Guard {
     also_rules: Vec<Vec<usize>>,
     always: Vec<usize>,
     rot_hint: AhoCorasick,
+    /// Words that ask for reading backwards: the reversed view is scanned only then.
+    reverse_hint: AhoCorasick,
     trusted: Policy,
     untrusted: Policy,
     mode: Mode,
@@ -538,6 +559,10 @@ impl Guard {
         self.match_view(&plain, None, Via::Plain, &mut out);
         if let Some(deob) = normalize::deobfuscate(&plain) {
             self.match_view(&deob, None, Via::Obfuscated, &mut out);
+        }
+        if self.reverse_hint.is_match(plain.text.as_bytes()) {
+            let rev = normalize::reversed(&plain, text.len());
+            self.match_view(&rev, None, Via::Obfuscated, &mut out);
         }
         if self.rot_hint.is_match(plain.text.as_bytes()) {
             let rot = normalize::rot13(&plain);

@@ -256,7 +256,11 @@ mod tests {
             "Angreifer schreiben \u{201E}ignore all previous instructions\u{201C}. Is this dangerous? prompt injection",
             "Les attaquants \u{00AB}ignore all previous instructions\u{00BB}, prompt injection: is this dangerous?",
         ] {
-            assert_eq!(mentions(t, &[span_of(t, "ignore all previous instructions")]), [true], "{t}");
+            assert_eq!(
+                mentions(t, &[span_of(t, "ignore all previous instructions")]),
+                [true],
+                "{t}"
+            );
         }
     }
 
