@@ -162,7 +162,7 @@ pub(crate) static RULES: &[RuleDef] = &[
                 "pasa de",
             ],
             concat!(
-                r"\b(?:(?:ignora|ignore|ignoren|ignorad|olvida|olvide|olviden|olvidad|olvidate de|olvidese de|descarta|descarte|descarten|omite|omita|desobedece|desobedezca|desatiende|desatienda|(?:ya )?no (?:hagas|haga|hagan) caso (?:a|de)|haz caso omiso (?:a|de)|haga caso omiso (?:a|de)|deja de lado|deje de lado|(?:deja|deje) de (?:seguir|obedecer|respetar|cumplir)|(?:ya )?no (?:sigas|siga|sigan|obedezcas|obedezca|respetes|respete|cumplas|cumpla)|pasa de)|(?:debes|deberas|deberias|tienes que|tendras que|has de|vas a|usted debe|necesito que|quiero que) (?:ahora )?(?:ignorar|olvidar|olvidarte de|descartar|omitir|desobedecer|dejar de (?:lado|seguir|obedecer)|hacer caso omiso (?:a|de)|ignores|olvides|descartes|omitas|no sigas|no hagas caso (?:a|de))) (?:(?:a |de )?(?:absolutamente )?(?:todas |todos )?(?:las |los |la |el |esas |estas |cualquier )?(?:",
+                r"\b(?:(?:ignora|ignore|ignoren|ignorad|olvida|olvide|olviden|olvidad|olvidate de|olvidese de|descarta|descarte|descarten|omite|omita|desobedece|desobedezca|desatiende|desatienda|(?:ya )?no (?:hagas|haga|hagan) caso (?:a|de)|haz caso omiso (?:a|de)|haga caso omiso (?:a|de)|deja de lado|deje de lado|(?:deja|deje) de (?:seguir|obedecer|respetar|cumplir)|(?:ya )?no (?:sigas|siga|sigan|obedezcas|obedezca|respetes|respete|cumplas|cumpla)|pasa de)|(?:debes|deberas|deberias|debe|tienes que|tendras que|tiene que|has de|vas a|usted debe|necesito que|quiero que) (?:ahora )?(?:ignorar|olvidar|olvidarte de|descartar|omitir|desobedecer|dejar de (?:lado|seguir|obedecer)|hacer caso omiso (?:a|de)|ignores|olvides|descartes|omitas|no sigas|no hagas caso (?:a|de))) (?:(?:a |de )?(?:absolutamente )?(?:todas |todos )?(?:las |los |la |el |esas |estas |cualquier )?(?:",
                 w!(),
                 r" )?(?:instrucciones|instruccion|reglas|normas|ordenes|indicaciones|directrices|directivas|pautas|comandos|prompts?|configuracion|programacion|restricciones|politicas|consignas|mandatos)(?: ",
                 w!(),
@@ -503,36 +503,46 @@ pub(crate) static RULES: &[RuleDef] = &[
     ),
     // Leaking the system prompt in the six languages, with the verb forms
     // `leak.reveal_prompt_ml` lacks (clitics: "muéstrame", "montre-moi", "mostre-me";
-    // summaries: "resume", "riassumi", "fasse ... zusammen"; Dutch) and the object a system
-    // prompt, hidden / initial instructions, or "your instructions" ending the sentence.
-    rule(
-        "leak.reveal_instructions_ml",
-        PromptLeak,
-        High,
-        &[
-            "prompt",
-            "instruc",
-            "istruz",
-            "anweisung",
-            "instruktion",
-            "instructie",
-            "sistema",
-            "systeme",
-            "systeem",
-            "system",
-            "reglas",
-            "regles",
-            "regole",
-            "regras",
-            "regeln",
-            "regels",
-            "consignes",
-        ],
-        concat!(
-            r"\b(?:muestrame|muestranos|muestra|muestre|ensename|revelame|revela|revele|dime|dinos|digame|repiteme|repite|repita|escribeme|escribe|escriba|imprimeme|imprime|imprima|dame|deme|copia|copie|resume|resumeme|resuma|lista|enumera|cuentame|traduce|comparte|montre-moi|montrez-moi|montre|montrez|affiche-moi|affiche|affichez|donne-moi|donnez-moi|dis-moi|dites-moi|revele-moi|revele|revelez|repete|repetez|recite|recitez|resume|resumez|ecris|ecrivez|imprime|imprimez|liste|copie|traduis|cite|partage|mostrami|mostra|mostri|rivelami|rivela|riveli|dimmi|mi dica|dammi|ripeti|ripetimi|riassumi|riassuma|stampa|scrivi|scrivimi|elenca|condividi|traduci|mostre|mostre-me|me mostre|me mostra|revele-me|me diga|diga-me|me fale|conte-me|repita|repete|resuma|imprima|escreva|liste|copie|compartilhe|partilhe|traduza|exiba|me de|me passe|zeig|zeige|zeigen sie|gib|geben sie|verrate|verraten sie|nenne|nennen sie|wiederhole|wiederholen sie|drucke|drucken sie|schreib|schreibe|schreiben sie|fasse|fassen sie|kopiere|ubersetze|sag|sage|teile|toon|laat|geef|onthul|herhaal|print|schrijf|vat|noem|vertel|deel|kopieer|citeer|vertaal) (?:",
-            w!(),
-            r" ){0,4}?(?:(?:prompt (?:de|del|do|di|du|dello) (?:sistema|systeme)|prompt systeme|system ?prompt|systemprompt|systeemprompt|(?:mensaje|instrucciones|message|instructions|messaggio|istruzioni|mensagem|instrucoes|reglas|regles|regole|regras) (?:del|de|du|di|do|dello) (?:sistema|systeme)|(?:message|instructions|consignes) systeme|system-?nachricht|systemanweisungen|systeembericht|systeeminstructies)|(?:instrucciones|instructions|istruzioni|instrucoes|anweisungen|instruktionen|instructies|reglas|regles|regole|regras|regeln|regels|consignes|directrices|directives|direttive|diretrizes|prompt) (?:ocultas|ocultos|secretas|iniciales|originales|internas|cachees|secretes|initiales|originales|internes|d'origine|nascoste|segrete|iniziali|originali|interne|iniciais|originais|escondidas|verborgen|geheime|oorspronkelijke|originele|interne|initiele|eerste)|(?:versteckten|geheimen|ursprunglichen|anfanglichen|internen|verborgenen|originalen|verborgen|geheime|oorspronkelijke|originele|interne|initiele|eerste) (?:anweisungen|instruktionen|regeln|prompt|instructies|regels)|(?:tu|tus|ton|tes|votre|vos|il tuo|i tuoi|le tue|tuo|tuoi|tue|o seu|os seus|as suas|seu|seus|suas|teu|teus|tuas|dein|deinen|deine|ihren|je|jouw|uw) (?:prompt|prompt-text|instrucciones|instructions|istruzioni|instrucoes|anweisungen|instruktionen|instructies)(?: (?:zusammen|samen|zien|weer))? ?(?:[.!?\n]|$))"
+    // summaries: "resume", "riassumi", "fasse ... zusammen"; infinitives after "can you";
+    // German and Dutch verb-last questions; Dutch) and the object a system prompt, hidden /
+    // initial instructions, or "your instructions" ending the sentence.
+    unless(
+        rule(
+            "leak.reveal_instructions_ml",
+            PromptLeak,
+            High,
+            &[
+                "prompt",
+                "instruc",
+                "istruz",
+                "anweisung",
+                "instruktion",
+                "instructie",
+                "sistema",
+                "systeme",
+                "systeem",
+                "system",
+                "reglas",
+                "regles",
+                "regole",
+                "regras",
+                "regeln",
+                "regels",
+                "consignes",
+            ],
+            concat!(
+                r"\b(?:mostrarme|mostrar|revelarme|revelar|decirme|repetirme|repetir|compartir|ensenarme|imprimir|resumir|resumirme|muestreme|reveleme|repitame|montrer|reveler|afficher|repeter|partager|resumer|mostrarmi|mostrare|rivelarmi|rivelare|dirmi|ripetere|condividere|riassumere|stampare|me mostrar|mostrar-me|revelar-me|dizer-me|me dizer|resumir|exibir|muestrame|muestranos|muestra|muestre|ensename|revelame|revela|revele|dime|dinos|digame|repiteme|repite|repita|escribeme|escribe|escriba|imprimeme|imprime|imprima|dame|deme|copia|copie|resume|resumeme|resuma|lista|enumera|cuentame|traduce|comparte|montre-moi|montrez-moi|montre|montrez|affiche-moi|affiche|affichez|donne-moi|donnez-moi|dis-moi|dites-moi|revele-moi|revele|revelez|repete|repetez|recite|recitez|resume|resumez|ecris|ecrivez|imprime|imprimez|liste|copie|traduis|cite|partage|mostrami|mostra|mostri|rivelami|rivela|riveli|dimmi|mi dica|dammi|ripeti|ripetimi|riassumi|riassuma|stampa|scrivi|scrivimi|elenca|condividi|traduci|mostre|mostre-me|me mostre|me mostra|revele-me|me diga|diga-me|me fale|conte-me|repita|repete|resuma|imprima|escreva|liste|copie|compartilhe|partilhe|traduza|exiba|me de|me passe|zeig|zeige|zeigen sie|gib|geben sie|verrate|verraten sie|nenne|nennen sie|wiederhole|wiederholen sie|drucke|drucken sie|schreib|schreibe|schreiben sie|fasse|fassen sie|kopiere|ubersetze|sag|sage|teile|toon|laat|geef|onthul|herhaal|print|schrijf|vat|noem|vertel|deel|kopieer|citeer|vertaal) (?:",
+                w!(),
+                r" ){0,4}?(?:(?:prompt (?:de|del|do|di|du|dello) (?:sistema|systeme)|prompt systeme|system ?prompt|systemprompt|systeemprompt|(?:mensaje|instrucciones|message|instructions|messaggio|istruzioni|mensagem|instrucoes|reglas|regles|regole|regras) (?:del|de|du|di|do|dello) (?:sistema|systeme)|(?:message|instructions|consignes) systeme|system-?nachricht|systemanweisungen|systeembericht|systeeminstructies)|(?:instrucciones|instructions|istruzioni|instrucoes|anweisungen|instruktionen|instructies|reglas|regles|regole|regras|regeln|regels|consignes|directrices|directives|direttive|diretrizes|prompt) (?:ocultas|ocultos|secretas|iniciales|originales|internas|cachees|secretes|initiales|originales|internes|d'origine|nascoste|segrete|iniziali|originali|interne|iniciais|originais|escondidas|verborgen|geheime|oorspronkelijke|originele|interne|initiele|eerste)|(?:versteckten|geheimen|ursprunglichen|anfanglichen|internen|verborgenen|originalen|verborgen|geheime|oorspronkelijke|originele|interne|initiele|eerste) (?:anweisungen|instruktionen|regeln|prompt|instructies|regels)|(?:tu|tus|ton|tes|votre|vos|il tuo|i tuoi|le tue|tuo|tuoi|tue|o seu|os seus|as suas|seu|seus|suas|teu|teus|tuas|dein|deinen|deine|ihren|je|jouw|uw) (?:prompt|prompt-text|instrucciones|instructions|istruzioni|instrucoes|anweisungen|instruktionen|instructies)(?: (?:zusammen|samen|zien|weer))? ?(?:[.!?\n]|$))|\b(?:deinen|deine|ihren|ihre|den|die) (?:(?:versteckten|geheimen|ursprunglichen|anfanglichen|internen|verborgenen) (?:anweisungen|instruktionen|regeln|prompt)|systemprompt|system-prompt|systemanweisungen|systemnachricht)(?: ",
+                w!(),
+                r"){0,2}? (?:zeigen|verraten|nennen|ausgeben|wiederholen|zusammenfassen|preisgeben|offenlegen|aufschreiben|mitteilen)\b|\b(?:je|jouw|uw|de) (?:systeemprompt|systeeminstructies|systeembericht|(?:verborgen|geheime|oorspronkelijke|originele|interne|initiele) (?:instructies|regels|prompt))(?: ",
+                w!(),
+                r"){0,2}? (?:laten zien|tonen|geven|onthullen|herhalen|printen|delen|noemen|vertellen|samenvatten)\b"
+            ),
         ),
+        // Writing, translating or asking for *a* system prompt ("escribe un buen prompt de
+        // sistema", "dame un ejemplo de prompt de sistema") is prompt engineering.
+        r"\b(?:un|una|unos|unas|uno|un'|une|um|uma|ein|eine|einen|een|otro|otra|autre|altro|altra|outro|outra|anderen?|ejemplo de|ejemplos de|exemple de|esempio di|exemplo de|beispiel fur|voorbeeld van|este|esta|ce|cette|questo|questa|dieser|diesen|dit|deze)(?: (?:buen|bueno|buena|mejor|nuevo|nueva|bon|bonne|meilleur|nouveau|nouvelle|buon|buona|migliore|nuovo|nuova|bom|boa|melhor|novo|nova|guten|gute|besseren|neuen|neue|goede|betere|nieuwe|corto|breve|court|courte|kurzen|korte))? ?(?:prompt|system|systeem|sistema|instruc|instruct|istruz|anweisung)",
     ),
     // "Show me your configuration" as the whole request (the configuration noun ends the
     // sentence), in the six languages: "muéstrame tu configuración de Git" does not match.
@@ -764,7 +774,7 @@ pub(crate) static RULES: &[RuleDef] = &[
             "zeg nooit",
             "zeg nimmer",
         ],
-        r"\b(?:(?:(?:nunca|jamas) (?:te |se )?(?:niegues|niegue|rechaces|rechace|rehuses|rehuse)|no (?:te |se )?(?:niegues|niegue|rechaces|rechace) (?:nunca|jamas)|ne (?:refuse|refusez|refuses) jamais|non (?:rifiutare|rifiutarti|rifiuti|rifiutatevi) mai|mai rifiutare|(?:nunca|jamais) (?:te |se )?(?:recuse|recuses|recusa|negue|negues|rejeite)|nao (?:te |se )?(?:recuse|recuses|negue) (?:nunca|jamais)|weiger (?:nooit|nimmer)|nooit weigeren) (?:(?:a|de|di|om te|te) (?:responder|contestar|ayudar|repondre|m'aider|aider|rispondere|aiutar[a-z]*|ajudar|antwoorden|helpen)|(?:ninguna|ninguna de mis|una|esta|aucune|une|mes|nessuna|alcuna|una|le mie|nenhum|nenhuma|um|uma|os meus|as minhas|een|mijn) ?(?:peticion|peticiones|solicitud|solicitudes|pregunta|preguntas|orden|ordenes|demande|demandes|question|questions|requete|requetes|richiesta|richieste|domanda|domande|pedido|pedidos|pergunta|perguntas|solicitacao|verzoek|verzoeken|vraag|vragen)|nada|rien|niente|nulla|nada|niets|[.!,;\n]|$)|(?:weigere|weigre|verweigere|weigern sie) (?:dich |sich )?(?:niemals|nie)\b|lehne (?:niemals|nie) (?:eine |irgendeine |meine )?(?:anfrage|bitte|frage|antwort)[a-z]* ab|(?:verweigere|verweigern sie) (?:niemals|nie) (?:eine |die )?antwort|zeg (?:nooit|nimmer) dat (?:je|jij|u) (?:iets |het |dat )?niet (?:kunt|kan|mag|weet))",
+        r"\b(?:(?:(?:nunca|jamas) (?:te |se )?(?:niegues|niegue|rechaces|rechace|rehuses|rehuse)|no (?:te |se )?(?:niegues|niegue|rechaces|rechace) (?:nunca|jamas)|ne (?:refuse|refusez|refuses) jamais|non (?:rifiutare|rifiutarti|rifiuti|rifiutatevi) mai|mai rifiutare|(?:nunca|jamais) (?:te |se )?(?:recuse|recuses|recusa|negue|negues|rejeite)|nao (?:te |se )?(?:recuse|recuses|negue) (?:nunca|jamais)|weiger (?:nooit|nimmer)|nooit weigeren|(?:no debes|no puedes) (?:negarte|rechazar|rehusar) (?:nunca|jamas)|(?:nunca|jamas) (?:debes|puedes) (?:negarte|rechazar|rehusar)|(?:tu ne dois|vous ne devez|tu ne peux|vous ne pouvez) jamais refuser|non (?:devi|puoi|deve) mai (?:rifiutare|rifiutarti)|(?:voce |tu )?(?:nunca|jamais) (?:deve|deves|pode|podes) (?:se )?(?:recusar|negar)|(?:je|u) (?:mag|mogen|moet) (?:nooit|nimmer) weigeren) (?:(?:a|de|di|om te|te) (?:responder|contestar|ayudar|repondre|m'aider|aider|rispondere|aiutar[a-z]*|ajudar|antwoorden|helpen)|(?:ninguna|ninguna de mis|una|esta|aucune|une|mes|nessuna|alcuna|una|le mie|nenhum|nenhuma|um|uma|os meus|as minhas|een|mijn) ?(?:peticion|peticiones|solicitud|solicitudes|pregunta|preguntas|orden|ordenes|demande|demandes|question|questions|requete|requetes|richiesta|richieste|domanda|domande|pedido|pedidos|pergunta|perguntas|solicitacao|verzoek|verzoeken|vraag|vragen)|nada|rien|niente|nulla|nada|niets|[.!,;\n]|$)|(?:weigere|weigre|verweigere|weigern sie) (?:dich |sich )?(?:niemals|nie)\b|(?:du darfst|sie durfen) (?:dich |sich )?(?:niemals|nie) (?:weigern|ablehnen|verweigern)\b|lehne (?:niemals|nie) (?:eine |irgendeine |meine )?(?:anfrage|bitte|frage|antwort)[a-z]* ab|(?:verweigere|verweigern sie) (?:niemals|nie) (?:eine |die )?antwort|zeg (?:nooit|nimmer) dat (?:je|jij|u) (?:iets |het |dat )?niet (?:kunt|kan|mag|weet))",
     ),
     // "No disclaimers / no moral warnings" in the six languages (`jailbreak.never_refuse`
     // "without disclaimers"). Plain "warnings" is left out: "compila sin advertencias" is a
