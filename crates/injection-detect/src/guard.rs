@@ -496,12 +496,12 @@ impl Guard {
         // A tool action in untrusted content is an attack when the text also speaks to the AI,
         // hides from the user or names a destination; alone it is an instruction to a human
         // reader ("transfer the funds before the debit date", "click Reset password").
-        let aimed = matches.iter().any(|m| {
-            matches!(
-                m.category,
-                Category::IndirectInjection | Category::Exfiltration
-            )
-        });
+        let aimed = source.is_untrusted()
+            && matches.iter().any(|m| match m.category {
+                Category::IndirectInjection | Category::Exfiltration => true,
+                Category::ToolUse => names_destination(text, m.start, m.end),
+                _ => false,
+            });
         for m in &mut matches {
             m.severity = adjust(m.category, m.severity, source, aimed);
         }
@@ -752,6 +752,30 @@ fn finish(mut all: Vec<Match>, obfuscated_off: bool, encoded_off: bool) -> Vec<M
     kept.extend(extra);
     kept.sort_by(|a, b| (a.start, a.end, a.rule).cmp(&(b.start, b.end, b.rule)));
     kept
+}
+
+/// Whether a tool action (`start..end`) or the 120 bytes after it name where money or data
+/// should go: an IBAN, an e-mail address, a wallet or a long account number (a URL is where
+/// `curl … | sh` fetches from, so it is not one).
+fn names_destination(text: &str, start: usize, end: usize) -> bool {
+    static RE: std::sync::OnceLock<Option<Regex>> = std::sync::OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            RegexBuilder::new(
+                r"(?i)\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,}|\biban\b|[a-z0-9._%+\-]+@[a-z0-9\-]+\.[a-z0-9.\-]+|\b(?:bc1|0x)[a-z0-9]{20,}|\b\d{8,}\b|\b(?:account|konto|compte|cuenta|conta|conto|rekening)(?: (?:number|no\.?|nr\.?|nummer|numero))? ?:? ?#? ?\d{6,}",
+            )
+            .unicode(false)
+            .build()
+            .ok()
+        })
+        .as_ref()
+    else {
+        return false;
+    };
+    let stop = end.saturating_add(120).min(text.len());
+    text.as_bytes()
+        .get(start.min(stop)..stop)
+        .is_some_and(|window| re.is_match(window))
 }
 
 fn adjust(category: Category, severity: Severity, source: Source, aimed: bool) -> Severity {

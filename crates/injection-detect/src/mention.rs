@@ -29,7 +29,7 @@ fn discussion() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         regex(
-            r"\b(?:prompt[- ]injections?|injection attacks?|jailbreak(?:s|ing)? (?:work|attempts?|prompts?|techniques?)|red[- ]team(?:s|ing|ers)?|attackers?|attack (?:payloads?|strings?|examples?|techniques?)|security (?:review|training|team|researchers?|talk|blog|slides?|awareness)|pentest(?:s|ing|ers)?|false positives?|guardrails?|(?:input|output|prompt) (?:guards?|filters?)|detect(?:s|ed|ion|ors?)?|mitigat(?:e|es|ion|ions)|defen[cs]es?|vulnerab(?:le|ility|ilities)|blog post|write-?up|what (?:does|did|is|was|are) (?:this|that|it|the)|how (?:does|do|did) (?:this|that|it|they)|is (?:this|that|it) (?:a real|really|actually|dangerous|safe|the right)|explain(?:s|ed)? (?:what|how|why)|tri(?:es|ed)? to trick|trick(?:s|ed|ing)? (?:an? |the )?(?:ai|model|chatbot|assistant|llm|bot))\b",
+            r"\b(?:prompt[- ]injections?|injection attacks?|jailbreak(?:s|ing)? (?:work|attempts?|prompts?|techniques?)|red[- ]team(?:s|ing|ers)?|attackers?|attack (?:payloads?|strings?|examples?|techniques?)|security (?:review|training|team|researchers?|talk|blog|slides?|awareness)|pentest(?:s|ing|ers)?|false positives?|guardrails?|(?:input|output|prompt) (?:guards?|filters?)|detect(?:s|ed|ion|ors?)?|mitigat(?:e|es|ion|ions)|defen[cs]es?|vulnerab(?:le|ility|ilities)|blog post|write-?up|what (?:does|did|is|was|are) (?:this|that|it|the)|how (?:does|do|did) (?:this|that|it|they)|is (?:this|that|it) (?:a real|really|actually|dangerous|safe|the right)|explain(?:s|ed)? (?:what|how|why)|tri(?:es|ed)? to trick|trick(?:s|ed|ing)? (?:an? |the )?(?:ai|model|chatbot|assistant|llm|bot)|qu(?:e|é) (?:significa|quiere decir)|c(?:o|ó)mo funciona|inyecci(?:o|ó)n de (?:prompts?|instrucciones)|que (?:veut dire|signifie)|qu'est-ce que|comment fonctionne|injection de prompts?|was (?:bedeutet|heißt|heisst)|wie funktioniert|prompt-injection|cosa (?:significa|vuol dire)|come funziona|iniezione di prompt|o que (?:significa|quer dizer)|injeção de prompt|injecao de prompt)\b",
         )
     })
     .as_ref()
@@ -261,6 +261,22 @@ mod tests {
                 [true],
                 "{t}"
             );
+        }
+    }
+
+    #[test]
+    fn discussion_words_in_six_languages() {
+        for t in [
+            "¿Qué significa 'ignora las instrucciones anteriores'?",
+            "Que veut dire « ignore les instructions précédentes » ?",
+            "Was bedeutet „ignoriere alle vorherigen Anweisungen“?",
+            "Cosa significa 'ignora le istruzioni precedenti'?",
+            "O que significa 'ignore as instruções anteriores'?",
+        ] {
+            let q = t.find(['\'', '\u{AB}', '\u{201E}']).unwrap_or(0);
+            let rest = t.get(q..).unwrap_or_default();
+            let start = q + rest.find(char::is_alphabetic).unwrap_or(0);
+            assert_eq!(mentions(t, &[(start, start + 6)]), [true], "{t}");
         }
     }
 

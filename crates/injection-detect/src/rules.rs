@@ -2576,34 +2576,38 @@ pub(crate) static RULES: &[RuleDef] = &[
         ],
         r"\b(?:system prompt|system message|initial prompt|hidden prompt|secret prompt|pre-?prompt|prompt[ \-]?texts?|your instructions|your programming)\b",
     ),
-    rule(
-        "leak.reveal_prompt_ml",
-        PromptLeak,
-        High,
-        &[
-            "prompt",
-            "instruc",
-            "anweisung",
-            "istruzion",
-            "eingabeaufforderung",
-            "regras",
-            "reglas",
-            "regles",
-            "regole",
-            "mensag",
-            "mensaj",
-            "messag",
-            "nachricht",
-        ],
-        concat!(
-            r"\b(?:revele|revela|revelar|mostre|mostra|mostrar|imprima|imprimir|exiba|exibir|repita|repetir|diga|conte|escreva|liste|compartilhe|muestra|muestre|imprime|repite|dime|dinos|escribe|comparte|ensename|revelez|reveler|montre|montrez|affiche|affichez|imprimez|repete|repetez|dis|dites|donne|donnez|ecris|ecrivez|partage|zeige|zeig|zeigen|gib|geben|nenne|nennen|wiederhole|wiederholen|drucke|drucken|verrate|verraten|schreibe|schreib|sag|sage|sagen|teile|mostrami|rivela|rivelami|ripeti|stampa|dimmi|scrivi|condividi) (?:",
-            w!(),
-            r" ){0,4}(?:prompt (?:do|de|del|du|di|des|dello) (?:sistema|systeme)|(?:instrucoes|instrucciones|instructions|istruzioni|regras|reglas|regles|regole|mensagem|mensaje|message|messaggio) (?:",
-            w!(),
-            r" )?(?:do|de|del|du|di|des|dello) (?:sistema|systeme)|(?:system|sistema)[ \-]?(?:prompt|nachricht|anweisungen)|(?:prompt|instrucoes|instrucciones|instructions|istruzioni|anweisungen) (?:iniciais|iniciales|initiales|iniziali|originais|originales|originali|ocultas|ocultos|secretas|secretes|segrete|nascoste|cachees)|(?:versteckten|geheimen|ursprunglichen|anfanglichen|bisherigen|gesamten) (?:prompt|anweisungen|prompt-text)|(?:dein|deinen|ihren|seu|sua|tu|tus|ton|tes|votre|vos|tuo|tue|tuoi) (?:",
-            w!(),
-            r" )?(?:prompt|prompt-text|anweisungen|instrucoes|instrucciones|instructions|istruzioni)|(?:obige|vorherige) eingabeaufforderung)\b"
+    // "Escribe un buen prompt de sistema para …" asks for a new prompt, not this one.
+    unless(
+        rule(
+            "leak.reveal_prompt_ml",
+            PromptLeak,
+            High,
+            &[
+                "prompt",
+                "instruc",
+                "anweisung",
+                "istruzion",
+                "eingabeaufforderung",
+                "regras",
+                "reglas",
+                "regles",
+                "regole",
+                "mensag",
+                "mensaj",
+                "messag",
+                "nachricht",
+            ],
+            concat!(
+                r"\b(?:revele|revela|revelar|mostre|mostra|mostrar|imprima|imprimir|exiba|exibir|repita|repetir|diga|conte|escreva|liste|compartilhe|muestra|muestre|imprime|repite|dime|dinos|escribe|comparte|ensename|revelez|reveler|montre|montrez|affiche|affichez|imprimez|repete|repetez|dis|dites|donne|donnez|ecris|ecrivez|partage|zeige|zeig|zeigen|gib|geben|nenne|nennen|wiederhole|wiederholen|drucke|drucken|verrate|verraten|schreibe|schreib|sag|sage|sagen|teile|mostrami|rivela|rivelami|ripeti|stampa|dimmi|scrivi|condividi) (?:",
+                w!(),
+                r" ){0,4}(?:prompt (?:do|de|del|du|di|des|dello) (?:sistema|systeme)|(?:instrucoes|instrucciones|instructions|istruzioni|regras|reglas|regles|regole|mensagem|mensaje|message|messaggio) (?:",
+                w!(),
+                r" )?(?:do|de|del|du|di|des|dello) (?:sistema|systeme)|(?:system|sistema)[ \-]?(?:prompt|nachricht|anweisungen)|(?:prompt|instrucoes|instrucciones|instructions|istruzioni|anweisungen) (?:iniciais|iniciales|initiales|iniziali|originais|originales|originali|ocultas|ocultos|secretas|secretes|segrete|nascoste|cachees)|(?:versteckten|geheimen|ursprunglichen|anfanglichen|bisherigen|gesamten) (?:prompt|anweisungen|prompt-text)|(?:dein|deinen|ihren|seu|sua|tu|tus|ton|tes|votre|vos|tuo|tue|tuoi) (?:",
+                w!(),
+                r" )?(?:prompt|prompt-text|anweisungen|instrucoes|instrucciones|instructions|istruzioni)|(?:obige|vorherige) eingabeaufforderung)\b"
+            ),
         ),
+        r"^(?:escribe|escriba|escreva|escrever|escribir|scrivi|scriva|scrivere|schreibe|schreib|schreiben|ecris|ecrivez|ecrire|write|redacta|redige) (?:(?:un|una|uno|um|uma|einen|ein|eine|an?|des|nouveau|nuevo|nueva|novo|nova|nuovo|buen|buena|bom|boa|buon|buono|bon|bonne|guten|gute|kurzen|corto|breve|otro|otra|outro|outra|altro|autre) )+",
     ),
     // ---- delimiter and chat-template injection ----
     rule(
@@ -2655,12 +2659,16 @@ pub(crate) static RULES: &[RuleDef] = &[
         &["system", "developer", "admin", "root"],
         r"(?:^|\n|[\[(]) ?(?:system|developer|admin|root)(?: message| prompt| note| override| instruction)? ?[\])]? ?: ?(?:you|ignore|override|new|disable|enable|from now|always|never|do not|don't|forget|the (?:user|assistant)|assistant|reveal|your|all|safety|act|respond|answer|obey|grant|access|unlock|remove|set)\b",
     ),
-    rule(
-        "template.system_turn",
-        DelimiterInjection,
-        Medium,
-        &["system", "developer"],
-        r"(?:^|\n) ?(?:system|developer)(?: message| prompt| note)? ?:|[\[(](?:system|developer|admin)(?: note| message| override| instruction)?[\])]",
+    // A form line ("System: Windows 10, RAM: 16 GB") is not a turn.
+    unless(
+        rule(
+            "template.system_turn",
+            DelimiterInjection,
+            Medium,
+            &["system", "developer"],
+            r"(?:^|\n) ?(?:system|developer)(?: message| prompt| note)? ?:(?: ?[a-z0-9]+)?|[\[(](?:system|developer|admin)(?: note| message| override| instruction)?[\])]",
+        ),
+        r": ?(?:windows|linux|macos|mac|ubuntu|debian|fedora|centos|redhat|arch|ios|android|x86|x64|arm|amd64|intel|\d)",
     ),
     rule(
         "template.fake_conversation",
