@@ -509,8 +509,14 @@ impl Guard {
         let spans: Vec<(usize, usize)> = matches.iter().map(|m| (m.start, m.end)).collect();
         let mut mention = crate::mention::mentions(text, &spans);
         for (m, is) in matches.iter_mut().zip(&mut mention) {
-            // Weak evidence stays in its own family.
-            *is &= m.severity != Severity::Low;
+            // Weak evidence stays in its own family. In untrusted content the author of the
+            // "discussion" is the attacker, and an action on the user's data is harmful
+            // however it is framed: such matches keep their severity.
+            let acts = matches!(
+                m.category,
+                Category::Exfiltration | Category::IndirectInjection | Category::ToolUse
+            );
+            *is &= m.severity != Severity::Low && !(source.is_untrusted() && acts);
             if *is {
                 m.severity = Severity::Low;
             }

@@ -24,23 +24,26 @@ fn regex(pattern: &str) -> Option<Regex> {
         .ok()
 }
 
-/// Words of a discussion about attacks and defences.
+/// Words of a discussion about attacks and defences. Only topic words and questions *about* a
+/// quotation ("what does this mean", "is it dangerous") count: a generic question ("what is
+/// the answer?") after a quoted attack is how an attacker would dress the attack up.
 fn discussion() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         regex(
-            r"\b(?:prompt[- ]injections?|injection attacks?|jailbreak(?:s|ing)? (?:work|attempts?|prompts?|techniques?)|red[- ]team(?:s|ing|ers)?|attackers?|attack (?:payloads?|strings?|examples?|techniques?)|security (?:review|training|team|researchers?|talk|blog|slides?|awareness)|pentest(?:s|ing|ers)?|false positives?|guardrails?|(?:input|output|prompt) (?:guards?|filters?)|detect(?:s|ed|ion|ors?)?|mitigat(?:e|es|ion|ions)|defen[cs]es?|vulnerab(?:le|ility|ilities)|blog post|write-?up|what (?:does|did|is|was|are) (?:this|that|it|the)|how (?:does|do|did) (?:this|that|it|they)|is (?:this|that|it) (?:a real|really|actually|dangerous|safe|the right)|explain(?:s|ed)? (?:what|how|why)|tri(?:es|ed)? to trick|trick(?:s|ed|ing)? (?:an? |the )?(?:ai|model|chatbot|assistant|llm|bot)|qu(?:e|é) (?:significa|quiere decir)|c(?:o|ó)mo funciona|inyecci(?:o|ó)n de (?:prompts?|instrucciones)|que (?:veut dire|signifie)|qu'est-ce que|comment fonctionne|injection de prompts?|was (?:bedeutet|heißt|heisst)|wie funktioniert|prompt-injection|cosa (?:significa|vuol dire)|come funziona|iniezione di prompt|o que (?:significa|quer dizer)|injeção de prompt|injecao de prompt)\b",
+            r"\b(?:prompt[- ]injections?|injection attacks?|jailbreak(?:s|ing)? (?:work|attempts?|prompts?|techniques?)|red[- ]team(?:s|ing|ers)?|attackers?|attack (?:payloads?|strings?|examples?|techniques?)|security (?:review|training|team|researchers?|talk|blog|slides?|awareness)|pentest(?:s|ing|ers)?|false positives?|guardrails?|(?:input|output|prompt) (?:guards?|filters?)|detect(?:s|ed|ion|ors?)?|mitigat(?:e|es|ion|ions)|defen[cs]es?|vulnerab(?:le|ility|ilities)|blog post|write-?up|what (?:does|did|do) [^.!?\n]{0,120}? (?:mean|do|try to do|achieve)\b|what (?:is|was|are|were) (?:this|that|these|those|it)\b|what (?:does|did) (?:this|that|it|the)\b|how (?:does|do|did) (?:this|that|it|they) work|is (?:this|that|it) (?:a real|really|actually|dangerous|safe|the right)|explain(?:s|ed)? (?:what|how|why)|tri(?:es|ed)? to trick|trick(?:s|ed|ing)? (?:an? |the )?(?:ai|model|chatbot|assistant|llm|bot)|qu(?:e|é) (?:significa|quiere decir)|c(?:o|ó)mo funciona|inyecci(?:o|ó)n de (?:prompts?|instrucciones)|que (?:veut dire|signifie)|comment fonctionne|injection de prompts?|was (?:bedeutet|heißt|heisst)|wie funktioniert|prompt-injection|cosa (?:significa|vuol dire)|come funziona|iniezione di prompt|o que (?:significa|quer dizer)|injeção de prompt|injecao de prompt)\b",
         )
     })
     .as_ref()
 }
 
-/// A request to act on what was quoted: the quotation is then an instruction after all.
+/// A request to act on what was quoted: the quotation is then an instruction after all. A
+/// sentence that opens with the action counts as much as one that follows "then" or "now".
 fn act_on_it() -> Option<&'static Regex> {
     static RE: OnceLock<Option<Regex>> = OnceLock::new();
     RE.get_or_init(|| {
         regex(
-            r"\b(?:then|now|and|please) (?:do|follow|obey|execute|apply|run|act on|carry out|comply with) (?:it|this|that|them|the (?:above|following|quoted|instructions?|text))\b",
+            r"(?:\b(?:then|now|and|please|just|so)|^|[.!?:;,\n]) *(?:do|follow|obey|execute|apply|run|act on|carry out|comply with) (?:it|this|that|them|these|those|the (?:above|following|quoted|instructions?|text|prompt|command))\b|\b(?:go ahead|as instructed|do (?:what|as) (?:it|the (?:quote|text)) says|hazlo|s(?:i|í)guel[ao]|obed(?:e|é)cel[ao]|fais-le|ex(?:e|é)cute-l[ae]|ob(?:e|é)is-y|mach (?:es|das)|befolge|eseguil[ao]|seguil[ao]|fa(?:c|ç)a isso|siga-[ao]|execute-[ao])\b",
         )
     })
     .as_ref()
