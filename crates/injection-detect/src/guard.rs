@@ -760,15 +760,16 @@ fn finish(mut all: Vec<Match>, obfuscated_off: bool, encoded_off: bool) -> Vec<M
     kept
 }
 
-/// Whether a tool action (`start..end`) or the 120 bytes after it name where money or data
-/// should go: an IBAN, an e-mail address, a wallet or a long account number (a URL is where
-/// `curl … | sh` fetches from, so it is not one).
+/// Whether a tool action (`start..end`) or the rest of its sentence (at most 120 bytes) name
+/// where money or data should go: an IBAN, an e-mail address, a wallet or an account number
+/// (a URL is where `curl … | sh` fetches from, so it is not one). A contact line in the next
+/// sentence ("Questions? billing@acme.com") or a bare order or phone number is not one.
 fn names_destination(text: &str, start: usize, end: usize) -> bool {
     static RE: std::sync::OnceLock<Option<Regex>> = std::sync::OnceLock::new();
     let Some(re) = RE
         .get_or_init(|| {
             RegexBuilder::new(
-                r"(?i)\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,}|\biban\b|[a-z0-9._%+\-]+@[a-z0-9\-]+\.[a-z0-9.\-]+|\b(?:bc1|0x)[a-z0-9]{20,}|\b\d{8,}\b|\b(?:account|konto|compte|cuenta|conta|conto|rekening)(?: (?:number|no\.?|nr\.?|nummer|numero))? ?:? ?#? ?\d{6,}",
+                r"(?i)\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,}|\biban\b|[a-z0-9._%+\-]+@[a-z0-9\-]+\.[a-z0-9.\-]+|\b(?:bc1|0x)[a-z0-9]{20,}|\b(?:to|into|a|an|auf|naar|sur|para|al|su|op) #?\d{8,}\b|\b(?:account|konto|compte|cuenta|conta|conto|rekening)(?: (?:number|no\.?|nr\.?|nummer|numero))? ?:? ?#? ?\d{6,}",
             )
             .unicode(false)
             .build()
@@ -778,8 +779,15 @@ fn names_destination(text: &str, start: usize, end: usize) -> bool {
     else {
         return false;
     };
-    let stop = end.saturating_add(120).min(text.len());
-    text.as_bytes()
+    let bytes = text.as_bytes();
+    let stop = end.saturating_add(120).min(bytes.len());
+    // The sentence ends at a stop followed by a space (an address's dots are not followed by one).
+    let tail = bytes.get(end.min(stop)..stop).unwrap_or_default();
+    let stop = tail
+        .windows(2)
+        .position(|w| matches!(w, [b'.' | b'!' | b'?', b' ' | b'\n' | b'\r' | b'\t']))
+        .map_or(stop, |i| end.min(stop) + i);
+    bytes
         .get(start.min(stop)..stop)
         .is_some_and(|window| re.is_match(window))
 }
