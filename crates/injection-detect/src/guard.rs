@@ -81,7 +81,8 @@ impl Match {
     pub fn category(&self) -> Category {
         self.category
     }
-    /// The severity after the source policy (tool use from untrusted content counts higher).
+    /// The severity after the source policy (see [`Guard::scan_from`]); an attack quoted in a
+    /// discussion of attacks (a mention) counts as [`Severity::Low`].
     pub fn severity(&self) -> Severity {
         self.severity
     }
@@ -481,7 +482,9 @@ impl Guard {
     }
 
     /// Scans one text from `source`: untrusted sources get the untrusted policy, and their
-    /// tool-use, exfiltration and indirect-injection matches count one severity higher.
+    /// exfiltration and indirect-injection matches count one severity higher; their tool-use
+    /// matches count one higher when the text is aimed at the AI (it also has such a match,
+    /// or the action names a destination) and one lower otherwise, as in the user's turn.
     /// System messages are not scanned.
     pub fn scan_from(&self, text: &str, source: Source) -> Verdict {
         if source == Source::System {
