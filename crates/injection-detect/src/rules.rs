@@ -2576,7 +2576,8 @@ pub(crate) static RULES: &[RuleDef] = &[
         ],
         r"\b(?:system prompt|system message|initial prompt|hidden prompt|secret prompt|pre-?prompt|prompt[ \-]?texts?|your instructions|your programming)\b",
     ),
-    // "Escribe un buen prompt de sistema para …" asks for a new prompt, not this one.
+    // "Escribe un buen prompt de sistema para …", "Schreib mir einen Systemprompt", "Wie
+    // schreibe ich einen guten Systemprompt?" ask for a new prompt, not this one.
     unless(
         rule(
             "leak.reveal_prompt_ml",
@@ -2607,7 +2608,7 @@ pub(crate) static RULES: &[RuleDef] = &[
                 r" )?(?:prompt|prompt-text|anweisungen|instrucoes|instrucciones|instructions|istruzioni)|(?:obige|vorherige) eingabeaufforderung)\b"
             ),
         ),
-        r"^(?:escribe|escriba|escreva|escrever|escribir|scrivi|scriva|scrivere|schreibe|schreib|schreiben|ecris|ecrivez|ecrire|write|redacta|redige) (?:(?:un|una|uno|um|uma|einen|ein|eine|an?|des|nouveau|nuevo|nueva|novo|nova|nuovo|buen|buena|bom|boa|buon|buono|bon|bonne|guten|gute|kurzen|corto|breve|otro|otra|outro|outra|altro|autre) )+",
+        r"^(?:escribe|escriba|escreva|escrever|escribir|scrivi|scriva|scrivere|schreibe|schreib|schreiben|ecris|ecrivez|ecrire|write|redacta|redige) (?:(?:ich|man|mir|uns|moi|nous|mi|ci|nos|me|us|yo|io|eu) )*(?:(?:un|una|uno|um|uma|einen|ein|eine|an?|des|nouveau|nuevo|nueva|novo|nova|nuovo|buen|buena|bom|boa|buon|buono|bon|bonne|guten|gute|kurzen|corto|breve|otro|otra|outro|outra|altro|autre) )+",
     ),
     // ---- delimiter and chat-template injection ----
     rule(
