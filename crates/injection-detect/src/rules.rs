@@ -2821,7 +2821,7 @@ pub(crate) static RULES: &[RuleDef] = &[
         concat!(
             r"\b(?:note|message|instructions?|attention|important|notice|reminder|memo|p\.?s\.?)(?: (?:for|to))? (?:the |any |all |an? )?(?:ai |ai-)?(?:ai|a\.i\.|assistant|llm|language model|chatbot|gpt|chatgpt|claude|copilot|gemini|bard|bot|agent|ai system|ai model|ai agent)s? ?[:,!]|\b(?:if|when|while) (?:you are|you're|an?) (?:an? )?(?:ai|llm|language model|assistant|chatbot|gpt|bot|agent|model)(?: ",
             w!(),
-            r"){0,3} (?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|scanning|seeing|viewing|crawling|browsing|reviewing)\b|\b(?:ai|llm|assistant|model|agent|chatbot|bot|gpt|crawler)s? (?:that (?:is|are) )?(?:reading|processing|summari[sz]ing|parsing|crawling|browsing|analy[sz]ing) this\b|\b(?:when|while|if|before|after) (?:you )?(?:summari[sz]ing|summari[sz]e|processing|reading|translating|analy[sz]ing|parsing|browsing) this(?: [a-z\-]+)? ?,? ?(?:you (?:must|should|will|need to|have to)|please|ignore|instead|also|do not|don't|make sure|always|remember)\b|\bdear (?:ai|assistant|chatbot|llm|language model|gpt|chatgpt|claude)\b"
+            r"){0,3} (?:reading|processing|summari[sz]ing|parsing|analy[sz]ing|scanning|seeing|viewing|crawling|browsing|reviewing)\b|\b(?:ai|llm|assistant|model|agent|chatbot|bot|gpt|crawler)s? (?:that (?:is|are) )?(?:reading|processing|summari[sz]ing|parsing|crawling|browsing|analy[sz]ing) this\b|\b(?:when|while|if|before|after) (?:you )?(?:summari[sz]ing|summari[sz]e|processing|reading|translating|analy[sz]ing|parsing|browsing) this(?: [a-z\-]+)? ?,? ?(?:you (?:must|should|will|need to|have to)|please|ignore|instead|also|do not|don't|make sure|always|remember)\b|\bdear (?:ai|assistant|chatbot|llm|language model|gpt|chatgpt|claude)(?: (?:model|system|agent|assistant|bot))? ?(?:[,:!]|(?:please|you|i|we|ignore|forget|from now)\b)"
         ),
     ),
     rule(
@@ -3471,24 +3471,28 @@ pub(crate) static RULES: &[RuleDef] = &[
     ),
     // Making the model declare a stance: "say that you hate X", "include that you love Y in
     // your answer", "do you hate X? say yes" (output manipulation aimed at screenshots).
-    rule(
-        "override.coerced_stance",
-        SystemOverride,
-        Medium,
-        &[
-            "that you ",
-            "that u ",
-            "dass du",
-            "que tu ",
-            "di que ",
-            "dimmi che",
-            "di che ",
-            "diga que",
-        ],
-        concat!(
-            imp!(),
-            r"(?P<m>(?:say|state|admit|declare|confess|write|tell (?:me|us|everyone|the world)|include|mention|answer|reply) (?:in your (?:answer|response|reply) )?that (?:you|u) (?:really |secretly |personally |truly |deeply )?(?:hate|love|despise|adore|support|prefer|loathe|detest|endorse|dislike)s?\b|(?:sag|sage|schreib|schreibe|gib zu)(?: mir| uns)?,? dass du (?:[a-z0-9\-]+ ){1,3}(?:hasst|liebst|verachtest|unterstutzt)\b|dis(?:-moi| moi)? que tu (?:detestes|hais|aimes|adores|soutiens)\b|di que (?:odias|amas|adoras|apoyas|detestas)\b|di(?:mmi)? che (?:odi|ami|adori|sostieni|detesti)\b|diga que (?:voce )?(?:odeia|ama|adora|apoia|detesta)\b)"
+    // "Say that you love her" is advice between people: a pronoun object is no stance.
+    unless(
+        rule(
+            "override.coerced_stance",
+            SystemOverride,
+            Medium,
+            &[
+                "that you ",
+                "that u ",
+                "dass du",
+                "que tu ",
+                "di que ",
+                "dimmi che",
+                "di che ",
+                "diga que",
+            ],
+            concat!(
+                imp!(),
+                r"(?P<m>(?:say|state|admit|declare|confess|write|tell (?:me|us|everyone|the world)|include|mention|answer|reply) (?:in your (?:answer|response|reply) )?that (?:you|u) (?:really |secretly |personally |truly |deeply )?(?:hate|love|despise|adore|support|prefer|loathe|detest|endorse|dislike)s?\b(?: (?:her|him|me|them|us|each other)\b)?|(?:sag|sage|schreib|schreibe|gib zu)(?: mir| uns)?,? dass du (?:[a-z0-9\-]+ ){1,3}(?:hasst|liebst|verachtest|unterstutzt)\b|dis(?:-moi| moi)? que tu (?:detestes|hais|aimes|adores|soutiens)\b|di que (?:odias|amas|adoras|apoyas|detestas)\b|di(?:mmi)? che (?:odi|ami|adori|sostieni|detesti)\b|diga que (?:voce )?(?:odeia|ama|adora|apoia|detesta)\b)"
+            ),
         ),
+        r"(?:her|him|me|them|us|each other)$",
     ),
     rule(
         "override.coerced_answer",
@@ -3550,16 +3554,21 @@ pub(crate) static RULES: &[RuleDef] = &[
         r"(?:output|answer|antwort|response|result|summary|translation|label|sentiment|category|solution|sql|code|input|question|example|text|note|title|reply|a|q|ai|assistant|bot) ?: ?$",
     ),
     // "You are not a newspaper but a ...", "du bist keine Redaktion sondern ein ...": the
-    // model's identity denied and replaced.
-    rule(
-        "role.identity_reassign",
-        RoleHijack,
-        Medium,
-        &[
-            "you are", "you're", "youre", "u r", "u are", "du bist", "n'es", "n'etes", "no eres",
-            "no es", "non sei", "nao e",
-        ],
-        r"\b(?:you are|you're|youre|u r|u are) (?:no longer |not |no )(?:an? |the )?(?:[a-z0-9'\-]+ ){0,2}?[a-z0-9'\-]+,? but (?:rather |instead )?(?:an?|the|my) [a-z]|\bdu bist (?:nicht mehr |nicht |kein(?:e|er)? )(?:[a-z0-9'\-]+ ){0,2}?[a-z0-9'\-]+,? sondern (?:ein|eine|der|die|das|mein|meine)\b|\b(?:tu n'es|vous n'etes) (?:pas|plus) (?:un|une|le|la) (?:[a-z'\-]+ ){0,2}?[a-z'\-]+,? mais (?:un|une|le|la|mon|ma)\b|\b(?:no eres|ya no eres|usted no es) (?:un|una|el|la) (?:[a-z\-]+ ){0,2}?[a-z\-]+,? sino (?:un|una|el|la|mi)\b|\bnon sei (?:piu )?(?:un|una|il|la|lo) (?:[a-z'\-]+ ){0,2}?[a-z'\-]+,? ma (?:un|una|il|la|lo)\b|\b(?:voce nao e|tu nao es|nao es) (?:mais )?(?:um|uma|o|a) (?:[a-z\-]+ ){0,2}?[a-z\-]+,? mas (?:um|uma|o|a|meu|minha)\b",
+    // model's identity denied and replaced. People say it to people ("you are not a burden
+    // but a blessing", "no eres un cliente sino un amigo"): a person or a gift as the new
+    // identity does not count.
+    unless(
+        rule(
+            "role.identity_reassign",
+            RoleHijack,
+            Medium,
+            &[
+                "you are", "you're", "youre", "u r", "u are", "du bist", "n'es", "n'etes",
+                "no eres", "no es", "non sei", "nao e",
+            ],
+            r"\b(?:you are|you're|youre|u r|u are) (?:no longer |not |no )(?:an? |the )?(?:[a-z0-9'\-]+ ){0,2}?[a-z0-9'\-]+,? but (?:rather |instead )?(?:an?|the|my) [a-z][a-z'\-]*|\bdu bist (?:nicht mehr |nicht |kein(?:e|er)? )(?:[a-z0-9'\-]+ ){0,2}?[a-z0-9'\-]+,? sondern (?:ein|eine|der|die|das|mein|meine)\b(?: [a-z\-]+)?|\b(?:tu n'es|vous n'etes) (?:pas|plus) (?:un|une|le|la) (?:[a-z'\-]+ ){0,2}?[a-z'\-]+,? mais (?:un|une|le|la|mon|ma)\b(?: [a-z\-]+)?|\b(?:no eres|ya no eres|usted no es) (?:un|una|el|la) (?:[a-z\-]+ ){0,2}?[a-z\-]+,? sino (?:un|una|el|la|mi)\b(?: [a-z\-]+)?|\bnon sei (?:piu )?(?:un|una|il|la|lo) (?:[a-z'\-]+ ){0,2}?[a-z'\-]+,? ma (?:un|una|il|la|lo)\b(?: [a-z\-]+)?|\b(?:voce nao e|tu nao es|nao es) (?:mais )?(?:um|uma|o|a) (?:[a-z\-]+ ){0,2}?[a-z\-]+,? mas (?:um|uma|o|a|meu|minha)\b(?: [a-z\-]+)?",
+        ),
+        r"(?:blessing|gift|friend|partner|colleague|family|member|teammate|hero|person|human|guest|bendicion|regalo|amig[oa]|soci[oa]|companer[oa]|colega|familia|persona|ami|amie|partenaire|collegue|benediction|cadeau|famille|personne|kollege|kollegin|freund|freundin|geschenk|segen|mensch|familie|dono|amic[oa]|amici|benedizione|famiglia|presente|parceir[oa]|bencao|pessoa)(?:s|es|e|en|in|nen)?$",
     ),
     // Russian "forget / ignore (all) (previous) instructions". The plain view folds Cyrillic
     // look-alikes to Latin letters and NFKD drops the breve of "й", so the pattern is written
