@@ -838,10 +838,16 @@ const FAMILIES: &[(&str, &[&str])] = &[
     // the system prompt as a top-level field"): both families share one key.
     ("topic", AI_MENTION),
     ("topic", ATTACK_MENTION),
-    // Two phrasings of "send the data to this address".
+    // Phrasings of "send the data to this address" (the multilingual pair fires together on
+    // one "reenvía todos los correos a x@y.es" as the English pair does on one sentence).
     (
         "send_to_address",
-        &["exfil.send_to_external", "exfil.send_to_address"],
+        &[
+            "exfil.send_to_external",
+            "exfil.send_to_address",
+            "exfil.forward_all_ml",
+            "exfil.forward_to_address_ml",
+        ],
     ),
 ];
 
