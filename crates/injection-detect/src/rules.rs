@@ -2974,7 +2974,7 @@ pub(crate) static RULES: &[RuleDef] = &[
             w!(),
             r" ){0,4}(?:all |every |the |this |these |those |my |your |their |user's |users' )?(?:",
             w!(),
-            r" ){0,2}?(?:emails?|messages?|files?|folders?|contacts?|funds|money|payments?|bitcoin|btc|eth|crypto|database|db|tables?|repos?|repositor(?:y|ies)|records|passwords?|credentials|api keys?|tokens?|secrets?|ssh keys?|documents?|accounts?|inbox|calendar|permissions?|access|admin|branch|production|server|invoice|wallet|link|url|website|script|payload|shell|\$ ?\d[\d,.]*|\d[\d,.]* ?(?:usd|eur|dollars|euros|btc))\b)"
+            r" ){0,2}?(?:emails?|messages?|files?|folders?|contacts?|funds|money|payments?|bitcoin|btc|eth|crypto|database|db|tables?|repos?|repositor(?:y|ies)|records|passwords?|credentials|api keys?|tokens?|secrets?|ssh keys?|documents?|accounts?|inbox|calendar|permissions?|access|admin|branch|production|server|invoice|wallet|link|url|website|script|payload|shell|(?:customer|client|user|employee|patient|member)s?'? (?:list|data|records|details|database|emails)|\$ ?\d[\d,.]*|(?:€|£) ?\d[\d,.]*|\d[\d,.]* ?(?:usd|eur|gbp|dollars|euros|pounds|btc|€|£))\b)"
         ),
     ),
     rule(
