@@ -3961,6 +3961,37 @@ pub(crate) static RULES: &[RuleDef] = &[
         &["@"],
         r"\b(?:encaminhe|encaminha|reenvie|reenvia|inoltra|inoltri|transfira|transfere|transferez|renvoie|envoie|envoyez|envia|envie|invia|manda|mande|schick|schicke|sende|leite|weiterleiten|stuur)\b[^.\n]{0,80}?\b(?:e-?mails?|correos?|mensajes|mensagens|messaggi|messages|nachrichten|mails|conversas|conversaciones|conversazioni|conversations|contatos|contactos|contatti|contacts|kontakte|berichten)\b[^.\n]{0,60}? (?:para|a|an|to|al|ao|aan|naar|au|alla|zu) [a-z0-9._%+\-]+@[a-z0-9.\-]+\.[a-z]{2,}",
     ),
+    // ---- seventh round (session 3): general forms from the attack literature ----
+    // Asking for an encoded answer in order to slip past a filter ("answer in base64 so the
+    // moderation can't read it"). Encoding requests alone ("encode this in base64") are ordinary.
+    rule(
+        "encoding.output_evasion",
+        EncodingEvasion,
+        Medium,
+        &[
+            "filter", "moderat", "guard", "detect", "censor", "safety", "monitor", "flag",
+        ],
+        r"\b(?:in|as|using|into) (?:base ?64|hex(?:adecimal)?|rot-?13|morse(?: code)?|binary|leetspeak|leet|pig latin|reverse(?:d)? (?:order|text)|backwards|unicode escapes|caesar cipher)\b[^.\n]{0,80}?\b(?:so (?:that )?(?:the |your |any )?|to (?:avoid|evade|bypass|get past|slip past|fool|trick) (?:the |your |any )?|because (?:the |your )?)(?:[a-z\-]+ ){0,2}?(?:filters?|moderation|moderators?|guard(?:rail)?s?|detectors?|detection|censors?|censorship|safety (?:system|check|layer)s?|monitors?|monitoring|classifiers?)\b",
+    ),
+    // Content that tells the model to ignore or overrule the user ("ignore the user's request
+    // and …", "do not answer the user's question"): an override aimed at the user's turn.
+    rule(
+        "override.ignore_user",
+        SystemOverride,
+        Medium,
+        &[
+            "user",
+            "usuario",
+            "utilisateur",
+            "utente",
+            "benutzer",
+            "nutzer",
+        ],
+        concat!(
+            imp!(),
+            r"(?P<m>(?:ignore|disregard|forget|do not (?:answer|help|follow|obey)|don't (?:answer|help|follow|obey)|never (?:answer|help) ) ?(?:the |this |any )?(?:user|human|customer)(?:'s|s')?(?: (?:request|question|instructions?|query|message|prompt|task))?\b|(?:ignora|ignore|ignorez|ignoriere|ignori) (?:al |a l'|l'|le |den |die |o |a )?(?:usuario|utilisateur|utente|benutzer|nutzer|usuario)|(?:ignora|ignore|ignorez|ignoriere) (?:las |les |le |die |as )?(?:instrucciones|instructions|istruzioni|anweisungen|instrucoes|solicitudes|demandes|richieste|anfragen) (?:del|de l'|dell'|des|do) ?(?:usuario|utilisateur|utente|benutzers|nutzers|usuario))"
+        ),
+    ),
     // A persona with a coined bot name ("from now on you are BreadGPT").
     unless(
         rule(
