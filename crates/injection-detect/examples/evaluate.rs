@@ -3,7 +3,7 @@
 //! place, never copied into this repository).
 //!
 //! ```text
-//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S] [--width W] [--no-probe]
+//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S] [--width W] [--no-probe] [--by-category]
 //! ```
 //!
 //! **Flagged** means the verdict of [`Guard::scan`] at the default thresholds is not
@@ -22,7 +22,7 @@
 //! **Probe set.** The files of `crates/injection-detect/eval/` (written by the team without
 //! reading the rules; see its README) are reported too, rows with `"source": "untrusted"`
 //! scanned with [`Source::Document`]; every 2nd row (odd index) is held out. `--no-probe`
-//! leaves them out.
+//! leaves them out; `--by-category` adds the rates per `category` field (aggregates only).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::PathBuf;
@@ -79,12 +79,17 @@ fn main() {
     let mut near = f32::INFINITY;
     let mut width = 160usize;
     let mut probe = true;
+    let mut by_category = false;
+    // (file, label, category) -> [dev, held-out]
+    let mut categories: std::collections::BTreeMap<(String, &str, String), [Tally; 2]> =
+        std::collections::BTreeMap::new();
     while let Some(a) = args.next() {
         match a.as_str() {
             "--misses" => misses = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
             "--fps" => fps = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
             "--width" => width = args.next().and_then(|n| n.parse().ok()).unwrap_or(160),
             "--no-probe" => probe = false,
+            "--by-category" => by_category = true,
             "--near" => near = args.next().and_then(|n| n.parse().ok()).unwrap_or(0.2),
             other => dir = PathBuf::from(other),
         }
@@ -139,6 +144,14 @@ fn main() {
             scanned += 1;
             bytes += prompt.len();
             t[usize::from(!is_attack)][usize::from(held)].add(v.action());
+            if let Some(category) = row["category"].as_str() {
+                let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
+                let label = if is_attack { "attacks" } else { "benign" };
+                categories
+                    .entry((stem, label, category.to_owned()))
+                    .or_default()[usize::from(held)]
+                .add(v.action());
+            }
             if held {
                 continue;
             }
@@ -185,6 +198,19 @@ fn main() {
             cell(all),
             pct(all.block, all.rows)
         );
+    }
+    if by_category {
+        for ((file, label, category), [dev, held]) in &categories {
+            let all = dev.merge(*held);
+            let cell = |t: Tally| format!("{:.1}% of {}", pct(t.flagged, t.rows), t.rows);
+            println!(
+                "{:<44} {:>14} {:>14} {:>14}",
+                format!("  {file} / {label} / {category}"),
+                cell(*dev),
+                cell(*held),
+                cell(all)
+            );
+        }
     }
     let secs = start.elapsed().as_secs_f64();
     println!(

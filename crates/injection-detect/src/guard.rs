@@ -849,6 +849,16 @@ const FAMILIES: &[(&str, &[&str])] = &[
             "exfil.forward_to_address_ml",
         ],
     ),
+    // Harmful how-to objects: naming two of them ("napalm and thermite in the war") is still
+    // one weak signal.
+    (
+        "harm",
+        &[
+            "jailbreak.harmful_payload",
+            "jailbreak.harmful_payload_extra",
+            "jailbreak.harmful_payload_more",
+        ],
+    ),
 ];
 
 /// Noisy-OR over the distinct rules (each rule counts once, at its highest severity; the
