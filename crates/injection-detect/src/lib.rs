@@ -7,6 +7,7 @@ mod decode;
 mod error;
 mod guard;
 mod normalize;
+mod plan;
 mod rules;
 mod spotlight;
 #[cfg(feature = "tools")]
