@@ -751,9 +751,10 @@ impl LiteralPass {
 /// The end of a list of occurrences in [`LiteralPass`].
 const NO_OCCURRENCE: u32 = u32::MAX;
 
-/// An anchored search costs about as much as scanning this many bytes (measured: 12 to 50 ns
-/// per call against 2 to 3 ns per byte).
-const ANCHORED_COST: usize = 16;
+/// Anchored searches are used when there are fewer candidate starts than the window's length
+/// divided by this: one costs 12 to 50 ns against 2 to 3 ns per scanned byte, and 32 gave the
+/// fewest instructions on the benchmark prompts (16 and 64 were close, 8 clearly worse).
+const ANCHORED_COST: usize = 32;
 
 /// Every match of `rule` in `bytes` (the span of group `m` for a rule that has one), exactly
 /// as `find_iter` / `captures_iter` over the whole view would give them.

@@ -30,6 +30,13 @@ use regex_syntax::hir::{Hir, HirKind};
 /// Literals shorter than this make a poor gate (they occur in most texts and cost a trigger-pass
 /// report at every occurrence), so a set holding one is not used.
 const MIN_LITERAL: usize = 3;
+/// Words in most texts: a set holding one gates nothing and costs a report at every occurrence.
+const COMMON: &[&[u8]] = &[
+    b"the", b"and", b"you", b"your", b"that", b"this", b"with", b"for", b"are", b"all", b"any",
+    b"not", b"can", b"now", b"its", b"our", b"one", b"out", b"was", b"who", b"will", b"what",
+    b"how", b"has", b"have", b"from", b"but", b"his", b"her", b"they", b"them", b"then", b"than",
+    b"there", b"which", b"when", b"would", b"about", b"more", b"some", b"other", b"into",
+];
 /// The most literals of one set (a larger set is not used).
 const MAX_SET: usize = 64;
 /// The most gates per branch (the sets with the longest shortest literal).
@@ -156,7 +163,10 @@ fn literals(hir: &Hir, kind: ExtractKind) -> Option<LiteralSet> {
         return None;
     }
     let mut set: LiteralSet = lits.iter().map(|l| l.as_bytes().to_vec()).collect();
-    if set.iter().any(|l| l.len() < MIN_LITERAL) {
+    if set
+        .iter()
+        .any(|l| l.len() < MIN_LITERAL || COMMON.contains(&l.as_slice()))
+    {
         return None;
     }
     set.sort();
