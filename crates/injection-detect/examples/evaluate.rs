@@ -3,7 +3,7 @@
 //! place, never copied into this repository).
 //!
 //! ```text
-//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S] [--width W]
+//! cargo run --release -p injection-detect --example evaluate [-- DIR] [--misses N] [--fps N] [--near S] [--width W] [--no-probe]
 //! ```
 //!
 //! **Flagged** means the verdict of [`Guard::scan`] at the default thresholds is not
@@ -18,11 +18,16 @@
 //! flagged benign prompts of the development split only; `--near S` prints development benign
 //! prompts that are allowed but score at least S; `--width W` sets how many characters of each
 //! listed prompt are shown (default 160).
+//!
+//! **Probe set.** The files of `crates/injection-detect/eval/` (written by the team without
+//! reading the rules; see its README) are reported too, rows with `"source": "untrusted"`
+//! scanned with [`Source::Document`]; every 2nd row (odd index) is held out. `--no-probe`
+//! leaves them out.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::PathBuf;
 
-use injection_detect::{Action, Guard};
+use injection_detect::{Action, Guard, Source};
 
 #[derive(Default, Clone, Copy)]
 struct Tally {
@@ -55,9 +60,10 @@ fn pct(n: usize, d: usize) -> f64 {
 }
 
 /// Whether row `index` of a file belongs to the held-out split.
-fn held_out(row: &serde_json::Value, index: usize) -> bool {
+fn held_out(row: &serde_json::Value, index: usize, probe: bool) -> bool {
     match row["orig_split"].as_str() {
         Some(s) => s != "train",
+        None if probe => index % 2 == 1,
         None => index % 5 == 4,
     }
 }
@@ -72,11 +78,13 @@ fn main() {
     let mut fps = 0usize;
     let mut near = f32::INFINITY;
     let mut width = 160usize;
+    let mut probe = true;
     while let Some(a) = args.next() {
         match a.as_str() {
             "--misses" => misses = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
             "--fps" => fps = args.next().and_then(|n| n.parse().ok()).unwrap_or(10),
             "--width" => width = args.next().and_then(|n| n.parse().ok()).unwrap_or(160),
+            "--no-probe" => probe = false,
             "--near" => near = args.next().and_then(|n| n.parse().ok()).unwrap_or(0.2),
             other => dir = PathBuf::from(other),
         }
@@ -86,17 +94,33 @@ fn main() {
         return;
     }
     let guard = Guard::new().expect("guard");
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("read dir")
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+    let jsonl = |dir: &std::path::Path| -> Vec<PathBuf> {
+        let mut files: Vec<_> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "jsonl"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        files
+    };
+    let probe_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/eval"));
+    let files: Vec<(PathBuf, bool)> = jsonl(&dir)
+        .into_iter()
+        .map(|p| (p, false))
+        .chain(
+            jsonl(&probe_dir)
+                .into_iter()
+                .filter(|_| probe)
+                .map(|p| (p, true)),
+        )
         .collect();
-    files.sort();
     let mut report = Vec::new();
     let start = std::time::Instant::now();
     let mut scanned = 0usize;
     let mut bytes = 0usize;
-    for path in files {
+    for (path, probe) in files {
         let text = std::fs::read_to_string(&path).expect("read file");
         // [attack, benign] x [dev, held-out]
         let mut t = [[Tally::default(); 2]; 2];
@@ -106,8 +130,12 @@ fn main() {
             let row: serde_json::Value = serde_json::from_str(line).expect("json line");
             let prompt = row["text"].as_str().unwrap_or_default();
             let is_attack = row["label"].as_str() != Some("benign");
-            let held = held_out(&row, index);
-            let v = guard.scan(prompt);
+            let held = held_out(&row, index, probe);
+            // The probe set marks text that arrives from a tool, document or web page.
+            let v = match row["source"].as_str() {
+                Some("untrusted") => guard.scan_from(prompt, Source::Document),
+                _ => guard.scan(prompt),
+            };
             scanned += 1;
             bytes += prompt.len();
             t[usize::from(!is_attack)][usize::from(held)].add(v.action());

@@ -85,7 +85,8 @@ impl Match {
     pub fn category(&self) -> Category {
         self.category
     }
-    /// The severity after the source policy (tool use from untrusted content counts higher).
+    /// The severity after the source policy (see [`Guard::scan_from`]); an attack quoted in a
+    /// discussion of attacks (a mention) counts as [`Severity::Low`].
     pub fn severity(&self) -> Severity {
         self.severity
     }
@@ -163,10 +164,11 @@ impl Policy {
         warn: 0.35,
         block: 0.7,
     };
-    /// The default for untrusted content: warn at 0.2 (one weak signal), block at 0.5 (one
-    /// medium signal).
+    /// The default for untrusted content: warn at 0.3 (two weak signals: a page that merely
+    /// mentions a jailbreak or says "act as" is not evidence), block at 0.5 (one medium
+    /// signal).
     pub const UNTRUSTED: Self = Self {
-        warn: 0.2,
+        warn: 0.3,
         block: 0.5,
     };
 
@@ -405,6 +407,8 @@ impl GuardBuilder {
             .map_err(|_| Error::BadRule("triggers"))?;
         let rot_hint = AhoCorasick::new(["rot13", "rot-13", "rot 13", "caesar", "ebg13", "ebg-13"])
             .map_err(|_| Error::BadRule("rot13"))?;
+        let reverse_hint =
+            AhoCorasick::new(REVERSE_HINTS).map_err(|_| Error::BadRule("reverse"))?;
         Ok(Guard {
             rules,
             ac,
@@ -414,6 +418,7 @@ impl GuardBuilder {
             sets: sets.len(),
             always,
             rot_hint,
+            reverse_hint,
             trusted,
             untrusted,
             mode: self.mode,
@@ -451,6 +456,22 @@ fn compile_rule(pattern: &str) -> Option<meta::Regex> {
         .ok()
 }
 
+/// Words (in the plain view) that ask for reading a text backwards, in the six languages.
+const REVERSE_HINTS: &[&str] = &[
+    "revers",
+    "backward",
+    "right to left",
+    "mirror",
+    "umgekehrt",
+    "ruckwarts",
+    "al reves",
+    "a l'envers",
+    "invers",
+    "invert",
+    "de tras para frente",
+    "spiegel",
+];
+
 /// Compiles a rule pattern: bytes, ASCII-only classes, a space means one whitespace byte.
 fn compile(pattern: &str) -> Option<Regex> {
     let pattern = pattern.replace(' ', r"\s");
@@ -480,6 +501,8 @@ pub struct Guard {
     sets: usize,
     always: Vec<usize>,
     rot_hint: AhoCorasick,
+    /// Words that ask for reading backwards: the reversed view is scanned only then.
+    reverse_hint: AhoCorasick,
     trusted: Policy,
     untrusted: Policy,
     mode: Mode,
@@ -527,7 +550,9 @@ impl Guard {
     }
 
     /// Scans one text from `source`: untrusted sources get the untrusted policy, and their
-    /// tool-use, exfiltration and indirect-injection matches count one severity higher.
+    /// exfiltration and indirect-injection matches count one severity higher; their tool-use
+    /// matches count one higher when the text is aimed at the AI (it also has such a match,
+    /// or the action names a destination) and one lower otherwise, as in the user's turn.
     /// System messages are not scanned.
     pub fn scan_from(&self, text: &str, source: Source) -> Verdict {
         if source == Source::System {
@@ -539,10 +564,35 @@ impl Guard {
             self.trusted
         };
         let (mut matches, stats) = self.collect(text);
+        // A tool action in untrusted content is an attack when the text also speaks to the AI,
+        // hides from the user or names a destination; alone it is an instruction to a human
+        // reader ("transfer the funds before the debit date", "click Reset password").
+        let aimed = source.is_untrusted()
+            && matches.iter().any(|m| match m.category {
+                Category::IndirectInjection | Category::Exfiltration => true,
+                Category::ToolUse => names_destination(text, m.start, m.end),
+                _ => false,
+            });
         for m in &mut matches {
-            m.severity = adjust(m.category, m.severity, source);
+            m.severity = adjust(m.category, m.severity, source, aimed);
         }
-        let score = score(&matches);
+        // Attack phrases quoted in a text about attacks are talked about, not performed.
+        let spans: Vec<(usize, usize)> = matches.iter().map(|m| (m.start, m.end)).collect();
+        let mut mention = crate::mention::mentions(text, &spans);
+        for (m, is) in matches.iter_mut().zip(&mut mention) {
+            // Weak evidence stays in its own family. In untrusted content the author of the
+            // "discussion" is the attacker, and an action on the user's data is harmful
+            // however it is framed: such matches keep their severity.
+            let acts = matches!(
+                m.category,
+                Category::Exfiltration | Category::IndirectInjection | Category::ToolUse
+            );
+            *is &= m.severity != Severity::Low && !(source.is_untrusted() && acts);
+            if *is {
+                m.severity = Severity::Low;
+            }
+        }
+        let score = score(&matches, &mention);
         let raw = policy.action(score);
         let action = match (self.mode, raw) {
             (Mode::Warn | Mode::Redact, Action::Block) => Action::Warn,
@@ -586,6 +636,10 @@ impl Guard {
         self.match_view(&plain, None, Via::Plain, &mut out);
         if let Some(deob) = normalize::deobfuscate(&plain) {
             self.match_view(&deob, None, Via::Obfuscated, &mut out);
+        }
+        if self.reverse_hint.is_match(plain.text.as_bytes()) {
+            let rev = normalize::reversed(&plain, text.len());
+            self.match_view(&rev, None, Via::Obfuscated, &mut out);
         }
         if self.rot_hint.is_match(plain.text.as_bytes()) {
             let rot = normalize::rot13(&plain);
@@ -957,12 +1011,43 @@ fn finish(mut all: Vec<Match>, obfuscated_off: bool, encoded_off: bool) -> Vec<M
     kept
 }
 
-fn adjust(category: Category, severity: Severity, source: Source) -> Severity {
+/// Whether a tool action (`start..end`) or the rest of its sentence (at most 120 bytes) name
+/// where money or data should go: an IBAN, an e-mail address, a wallet or an account number
+/// (a URL is where `curl … | sh` fetches from, so it is not one). A contact line in the next
+/// sentence ("Questions? billing@acme.com") or a bare order or phone number is not one.
+fn names_destination(text: &str, start: usize, end: usize) -> bool {
+    static RE: std::sync::OnceLock<Option<Regex>> = std::sync::OnceLock::new();
+    let Some(re) = RE
+        .get_or_init(|| {
+            RegexBuilder::new(
+                r"(?i)\b[a-z]{2}\d{2}(?: ?[a-z0-9]{4}){3,}|\biban\b|[a-z0-9._%+\-]+@[a-z0-9\-]+\.[a-z0-9.\-]+|\b(?:bc1|0x)[a-z0-9]{20,}|\b(?:to|into|a|an|auf|naar|sur|para|al|su|op) #?\d{8,}\b|\b(?:account|konto|compte|cuenta|conta|conto|rekening)(?: (?:number|no\.?|nr\.?|nummer|numero))? ?:? ?#? ?\d{6,}",
+            )
+            .unicode(false)
+            .build()
+            .ok()
+        })
+        .as_ref()
+    else {
+        return false;
+    };
+    let bytes = text.as_bytes();
+    let stop = end.saturating_add(120).min(bytes.len());
+    // The sentence ends at a stop followed by a space (an address's dots are not followed by one).
+    let tail = bytes.get(end.min(stop)..stop).unwrap_or_default();
+    let stop = tail
+        .windows(2)
+        .position(|w| matches!(w, [b'.' | b'!' | b'?', b' ' | b'\n' | b'\r' | b'\t']))
+        .map_or(stop, |i| end.min(stop) + i);
+    bytes
+        .get(start.min(stop)..stop)
+        .is_some_and(|window| re.is_match(window))
+}
+
+fn adjust(category: Category, severity: Severity, source: Source, aimed: bool) -> Severity {
     match (source.is_untrusted(), category) {
-        (true, Category::ToolUse | Category::Exfiltration | Category::IndirectInjection) => {
-            severity.up()
-        }
-        (false, Category::ToolUse) => severity.down(),
+        (true, Category::Exfiltration | Category::IndirectInjection) => severity.up(),
+        (true, Category::ToolUse) if aimed => severity.up(),
+        (_, Category::ToolUse) => severity.down(),
         _ => severity,
     }
 }
@@ -975,7 +1060,11 @@ const FRAMING: &[&str] = &[
     "role.act_as",
     "role.from_now_on",
     "jailbreak.fiction_frame",
+    "jailbreak.fiction_writing",
+    "jailbreak.script_frame",
     "jailbreak.stay_in_role",
+    "jailbreak.reassurance",
+    "jailbreak.persistence",
 ];
 /// Weak rules that all say "the text talks about an AI" ("compare ChatGPT with another AI
 /// called Claude"): together one weak signal.
@@ -993,21 +1082,38 @@ const ATTACK_MENTION: &[&str] = &[
 /// The weak-rule families that count as one signal each, by key (no rule id has this form).
 const FAMILIES: &[(&str, &[&str])] = &[
     ("framing", FRAMING),
-    ("ai_mention", AI_MENTION),
-    ("attack_mention", ATTACK_MENTION),
+    // Talk about AI and talk about attacks are one topic together ("the Anthropic API takes
+    // the system prompt as a top-level field"): both families share one key.
+    ("topic", AI_MENTION),
+    ("topic", ATTACK_MENTION),
+    // Phrasings of "send the data to this address" (the multilingual pair fires together on
+    // one "reenvía todos los correos a x@y.es" as the English pair does on one sentence).
+    (
+        "send_to_address",
+        &[
+            "exfil.send_to_external",
+            "exfil.send_to_address",
+            "exfil.forward_all_ml",
+            "exfil.forward_to_address_ml",
+        ],
+    ),
 ];
 
 /// Noisy-OR over the distinct rules (each rule counts once, at its highest severity; the
-/// [`FRAMING`] rules count as one, and so do the [`AI_MENTION`] and the [`ATTACK_MENTION`]
-/// rules).
-fn score(matches: &[Match]) -> f32 {
+/// [`FRAMING`] rules count as one, and so do the [`AI_MENTION`] and [`ATTACK_MENTION`] rules
+/// together; a match flagged in `mention` counts with them).
+fn score(matches: &[Match], mention: &[bool]) -> f32 {
     let mut best: Vec<(&str, f32)> = Vec::new();
-    for m in matches {
+    for (i, m) in matches.iter().enumerate() {
         let w = m.severity.weight();
-        let key = FAMILIES
-            .iter()
-            .find(|(_, rules)| rules.contains(&m.rule))
-            .map_or(m.rule, |&(family, _)| family);
+        let key = if mention.get(i).copied().unwrap_or(false) {
+            "topic"
+        } else {
+            FAMILIES
+                .iter()
+                .find(|(_, rules)| rules.contains(&m.rule))
+                .map_or(m.rule, |&(family, _)| family)
+        };
         match best.iter_mut().find(|(r, _)| *r == key) {
             Some((_, b)) => *b = b.max(w),
             None => best.push((key, w)),
@@ -1246,11 +1352,15 @@ mod tests {
             end: 1,
             via: Via::Plain,
         };
-        assert_eq!(score(&[]), 0.0);
-        assert!((score(&[m("a", Severity::High)]) - 0.9).abs() < 1e-6);
+        assert_eq!(score(&[], &[]), 0.0);
+        assert!((score(&[m("a", Severity::High)], &[]) - 0.9).abs() < 1e-6);
         // The same rule twice counts once.
-        assert!((score(&[m("a", Severity::Medium), m("a", Severity::Medium)]) - 0.5).abs() < 1e-6);
-        assert!((score(&[m("a", Severity::Medium), m("b", Severity::Medium)]) - 0.75).abs() < 1e-6);
+        assert!(
+            (score(&[m("a", Severity::Medium), m("a", Severity::Medium)], &[]) - 0.5).abs() < 1e-6
+        );
+        assert!(
+            (score(&[m("a", Severity::Medium), m("b", Severity::Medium)], &[]) - 0.75).abs() < 1e-6
+        );
     }
 
     #[test]

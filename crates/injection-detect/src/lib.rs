@@ -6,6 +6,7 @@ mod canary;
 mod decode;
 mod error;
 mod guard;
+mod mention;
 mod normalize;
 mod plan;
 mod rules;
