@@ -25,15 +25,7 @@
 //! match end, which no assertion of a match can look past.
 
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::{Capture, Class, ClassBytes, ClassBytesRange, Hir, HirKind, Repetition};
-
-/// Whitespace bytes that no view holds: the normalisation turns tabs, carriage returns and form
-/// feeds (with every other whitespace run) into one space or newline. A pattern's `\s` can
-/// therefore only match a space, a newline or a vertical tab there, and its literals are
-/// extracted with that three-byte class instead of six, which keeps phrases ("me de") whole. The
-/// guard checks each view for these bytes and searches it whole if one occurs, so the plans stay
-/// exact even if the normalisation changed.
-pub(crate) const NOT_IN_VIEWS: [u8; 3] = [b'\t', b'\r', b'\x0C'];
+use regex_syntax::hir::{Hir, HirKind};
 
 /// Literals shorter than this make a poor gate (they occur in most texts and cost a trigger-pass
 /// report at every occurrence), so a set holding one is not used.
@@ -91,7 +83,7 @@ pub(crate) fn plan(pattern: &str) -> Option<Plan<LiteralSet>> {
         return None;
     }
     let mut alternatives = Vec::new();
-    split_branches(&without_view_absent_bytes(&hir), &mut alternatives);
+    split_branches(&hir, &mut alternatives);
     if alternatives.len() > MAX_BRANCHES {
         return None;
     }
@@ -107,42 +99,6 @@ pub(crate) fn plan(pattern: &str) -> Option<Plan<LiteralSet>> {
         return None;
     }
     Some(Plan { branches })
-}
-
-/// `hir` restricted to texts without the bytes of [`NOT_IN_VIEWS`]: those bytes are removed
-/// from every class, and a literal holding one can never match. On such a text the matches are
-/// the same; the plan is computed from this form.
-fn without_view_absent_bytes(hir: &Hir) -> Hir {
-    match hir.kind() {
-        HirKind::Literal(lit) if lit.0.iter().any(|b| NOT_IN_VIEWS.contains(b)) => Hir::fail(),
-        HirKind::Class(Class::Bytes(c)) => {
-            let mut c = c.clone();
-            c.difference(&ClassBytes::new(
-                NOT_IN_VIEWS.iter().map(|&b| ClassBytesRange::new(b, b)),
-            ));
-            Hir::class(Class::Bytes(c))
-        }
-        HirKind::Repetition(r) => Hir::repetition(Repetition {
-            min: r.min,
-            max: r.max,
-            greedy: r.greedy,
-            sub: Box::new(without_view_absent_bytes(&r.sub)),
-        }),
-        HirKind::Capture(c) => Hir::capture(Capture {
-            index: c.index,
-            name: c.name.clone(),
-            sub: Box::new(without_view_absent_bytes(&c.sub)),
-        }),
-        HirKind::Concat(items) => {
-            Hir::concat(items.iter().map(without_view_absent_bytes).collect())
-        }
-        HirKind::Alternation(items) => {
-            Hir::alternation(items.iter().map(without_view_absent_bytes).collect())
-        }
-        // Empty, look-around, Unicode classes (none with Unicode off): unchanged, which only
-        // keeps more possible matches.
-        _ => hir.clone(),
-    }
 }
 
 /// The top-level alternatives of `hir`, each as its sequence of elements. An alternation
@@ -285,30 +241,15 @@ mod tests {
         let p = plan(r"(?:^|\. )(?P<m>ignore\s(?:all|any)\s[a-z]+\sinstructions)").unwrap();
         assert_eq!(p.branches.len(), 1);
         let b = &p.branches[0];
-        // A match starts with ". ignore" or "ignore" and ends with "instructions" (the literals
-        // go on over the whitespace a view can hold).
-        let (starts, d) = &b.starts[0];
-        assert_eq!(*d, 0);
-        assert!(
-            starts
-                .iter()
-                .all(|l| l.starts_with(b". ignore") || l.starts_with(b"ignore"))
-        );
-        let (ends, d) = &b.ends[0];
-        assert_eq!(*d, 0);
-        assert!(ends.iter().all(|l| l.ends_with(b"instructions")));
-        assert!(
-            b.gates[0]
-                .iter()
-                .all(|l| l.windows(12).any(|w| w == b"instructions"))
-        );
+        // A match starts with ". ignore" or "ignore" and ends with "instructions".
+        assert_eq!(b.starts[0], (set(&[". ignore", "ignore"]), 0));
+        assert_eq!(b.ends[0], (set(&["instructions"]), 0));
+        // The most selective gate first.
+        assert_eq!(b.gates[0], set(&["instructions"]));
         assert!(b.gates.len() <= MAX_GATES && b.starts.len() <= MAX_BOUNDS);
         // "ignore" starts at most two bytes after the start of a match.
         let p = plan(r"[a-z]{0,2}ignore\s[a-z]+").unwrap();
-        assert_eq!(
-            p.branches[0].starts[0],
-            (set(&["ignore\n", "ignore\x0B", "ignore "]), 2)
-        );
+        assert_eq!(p.branches[0].starts[0], (set(&["ignore"]), 2));
         assert!(p.branches[0].ends.is_empty());
     }
 
@@ -322,24 +263,8 @@ mod tests {
         assert_eq!(p.branches[1].starts, vec![(set(&["stands for "]), 0)]);
         assert_eq!(p.branches[1].ends, vec![(set(&[" anything now"]), 0)]);
         // A branch with no literal of at least three bytes: no plan at all.
-        assert_eq!(plan(r"\bdan mode\b|[a-z]+\sk"), None);
+        assert_eq!(plan(r"\bdan mode\b|[a-z]+\sok"), None);
         // A pattern that can match the empty string: no plan.
         assert_eq!(plan(r"(?:ignore)?"), None);
-    }
-
-    #[test]
-    fn whitespace_is_what_views_hold() {
-        // `\s` stands for a space, a newline or a vertical tab in a view.
-        let p = plan(r"\bme\sde\b").unwrap();
-        assert_eq!(
-            p.branches[0].gates[0],
-            set(&["me\nde", "me\x0Bde", "me de"])
-        );
-        // A literal tab never occurs in a view: no literal knowledge, no plan.
-        assert_eq!(plan(r"me\tde|[a-z]+\sk"), None);
-        assert_eq!(
-            without_view_absent_bytes(&regex_syntax::parse(r"(?-u:\s)").unwrap()),
-            regex_syntax::parse(r"(?-u:[ \n\x0B])").unwrap()
-        );
     }
 }
