@@ -8,6 +8,7 @@ mod error;
 mod guard;
 mod mention;
 mod normalize;
+mod plan;
 mod rules;
 mod spotlight;
 #[cfg(feature = "tools")]

@@ -576,22 +576,34 @@ fn class(c: u8) -> u8 {
 /// The number of words (runs of ASCII alphanumerics, `@`, `$`) with at least two letters and a
 /// leet character, counted up to `cap`.
 fn leet_words(b: &[u8], cap: usize) -> usize {
-    let (mut letters, mut leet, mut count) = (0u32, false, 0);
-    for &c in b.iter().chain(std::iter::once(&b' ')) {
-        let k = class(c);
-        if k & WORD != 0 {
-            letters = letters.saturating_add(u32::from(k & ALPHA != 0));
-            leet |= k & LEET != 0;
-        } else {
-            if letters >= 2 && leet {
-                count += 1;
-                if count >= cap {
-                    break;
-                }
+    let mut count = 0;
+    let mut i = 0;
+    // From one leet character to the next (every one is inside a word): ordinary text has few,
+    // so most bytes are only looked at by this search.
+    while let Some(at) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| class(c) & LEET != 0))
+        .map(|off| i + off)
+    {
+        let before = b.get(i..at).unwrap_or_default();
+        let start = before
+            .iter()
+            .rposition(|&c| class(c) & WORD == 0)
+            .map_or(i, |p| i + p + 1);
+        let rest = b.get(at..).unwrap_or_default();
+        let end = at
+            + rest
+                .iter()
+                .position(|&c| class(c) & WORD == 0)
+                .unwrap_or(rest.len());
+        let word = b.get(start..end).unwrap_or_default();
+        if word.iter().filter(|&&c| class(c) & ALPHA != 0).count() >= 2 {
+            count += 1;
+            if count >= cap {
+                break;
             }
-            letters = 0;
-            leet = false;
         }
+        i = end;
     }
     count
 }
@@ -940,6 +952,40 @@ mod tests {
             let v = plain(t);
             assert!(!maybe_obfuscated(v.text.as_bytes()), "{t}");
             assert!(join_spaced(&v).is_none() && fold_leet(&v).is_none(), "{t}");
+        }
+    }
+
+    #[test]
+    fn leet_words_equals_a_word_by_word_count() {
+        // The straightforward count: every maximal word, its letters and leet characters.
+        fn reference(b: &[u8], cap: usize) -> usize {
+            let mut count = 0;
+            for w in b.split(|&c| class(c) & WORD == 0) {
+                let letters = w.iter().filter(|&&c| class(c) & ALPHA != 0).count();
+                if letters >= 2 && w.iter().any(|&c| class(c) & LEET != 0) {
+                    count += 1;
+                    if count >= cap {
+                        break;
+                    }
+                }
+            }
+            count
+        }
+        let mut x = 0x9E37_79B9_7F4A_7C15u64;
+        let alphabet = b"ab1 03@$x.-9z 7e";
+        for n in 0..3000 {
+            let len = n % 40;
+            let text: Vec<u8> = (0..len)
+                .map(|_| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    alphabet[(x % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            for cap in [1, 3, usize::MAX] {
+                assert_eq!(leet_words(&text, cap), reference(&text, cap), "{text:?}");
+            }
         }
     }
 
