@@ -23,6 +23,8 @@
 //! reading the rules; see its README) are reported too, rows with `"source": "untrusted"`
 //! scanned with [`Source::Document`]; every 2nd row (odd index) is held out. `--no-probe`
 //! leaves them out; `--by-category` adds the rates per `category` field (aggregates only).
+//! Probe set B (`crates/injection-detect/eval_b/`, written without reading the rules or probe
+//! set A) is held out whole: reported as `B/…`, never listed.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::path::PathBuf;
@@ -111,21 +113,29 @@ fn main() {
         files
     };
     let probe_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/eval"));
-    let files: Vec<(PathBuf, bool)> = jsonl(&dir)
+    let unseen_dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/eval_b"));
+    // (path, probe set, unseen: every row held out)
+    let files: Vec<(PathBuf, bool, bool)> = jsonl(&dir)
         .into_iter()
-        .map(|p| (p, false))
+        .map(|p| (p, false, false))
         .chain(
             jsonl(&probe_dir)
                 .into_iter()
                 .filter(|_| probe)
-                .map(|p| (p, true)),
+                .map(|p| (p, true, false)),
+        )
+        .chain(
+            jsonl(&unseen_dir)
+                .into_iter()
+                .filter(|_| probe)
+                .map(|p| (p, true, true)),
         )
         .collect();
     let mut report = Vec::new();
     let start = std::time::Instant::now();
     let mut scanned = 0usize;
     let mut bytes = 0usize;
-    for (path, probe) in files {
+    for (path, probe, unseen) in files {
         let text = std::fs::read_to_string(&path).expect("read file");
         // [attack, benign] x [dev, held-out]
         let mut t = [[Tally::default(); 2]; 2];
@@ -135,7 +145,7 @@ fn main() {
             let row: serde_json::Value = serde_json::from_str(line).expect("json line");
             let prompt = row["text"].as_str().unwrap_or_default();
             let is_attack = row["label"].as_str() != Some("benign");
-            let held = held_out(&row, index, probe);
+            let held = unseen || held_out(&row, index, probe);
             // The probe set marks text that arrives from a tool, document or web page.
             let v = match row["source"].as_str() {
                 Some("untrusted") => guard.scan_from(prompt, Source::Document),
@@ -177,7 +187,10 @@ fn main() {
                 );
             }
         }
-        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let mut name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        if unseen {
+            name = format!("B/{name}");
+        }
         for (label, [dev, held]) in [("attacks", t[0]), ("benign", t[1])] {
             if dev.rows + held.rows > 0 {
                 report.push((format!("{name} / {label}"), dev, held));
