@@ -456,20 +456,42 @@ pub(crate) fn deobfuscate(plain: &View) -> Option<View> {
 /// many of them.
 const DENSE_SPLITS: usize = 4;
 
-/// Whether `b` holds at least [`DENSE_SPLITS`] words broken up with `-` / `_`
+/// Whether `b` holds at least [`DENSE_SPLITS`] *different* words broken up with `-` / `_`
 /// (`i-nstruction`, `T-he`, `m----ssage`): a run of such separators between two ASCII
 /// alphanumerics where the run is longer than one byte or one side is a single character.
-/// Ordinary hyphenation (`well-known`, `up-to-date`, one `e-mail`) does not reach the count.
+/// Ordinary hyphenation (`well-known`, `up-to-date`) does not reach the count, and neither does
+/// one compound repeated (a mail thread with forty `e-mail`s): obfuscation breaks many words.
 fn dense_split_words(b: &[u8]) -> bool {
     let alnum = |i: usize| b.get(i).is_some_and(u8::is_ascii_alphanumeric);
-    split_runs(b)
-        .filter(|&(start, end)| {
-            let single_left = start < 2 || !alnum(start - 2);
-            let single_right = !alnum(end + 1);
-            end - start > 1 || single_left || single_right
-        })
-        .nth(DENSE_SPLITS - 1)
-        .is_some()
+    // The word around a split run: the alphanumerics before and after it (bounded, so a
+    // hostile run of letters costs O(1) per split).
+    let word = |start: usize, end: usize| -> &[u8] {
+        let mut lo = start;
+        while lo > 0 && start - lo < 24 && alnum(lo - 1) {
+            lo -= 1;
+        }
+        let mut hi = end;
+        while hi - end < 24 && alnum(hi) {
+            hi += 1;
+        }
+        b.get(lo..hi).unwrap_or_default()
+    };
+    let mut seen: Vec<&[u8]> = Vec::with_capacity(DENSE_SPLITS);
+    for (start, end) in split_runs(b) {
+        let single_left = start < 2 || !alnum(start - 2);
+        let single_right = !alnum(end + 1);
+        if !(end - start > 1 || single_left || single_right) {
+            continue;
+        }
+        let w = word(start, end);
+        if !seen.iter().any(|s| s.eq_ignore_ascii_case(w)) {
+            seen.push(w);
+            if seen.len() >= DENSE_SPLITS {
+                return true;
+            }
+        }
+    }
+    false
 }
 
 /// The maximal runs `start..end` of `-` / `_` that stand between two ASCII alphanumerics.
@@ -1033,6 +1055,14 @@ mod tests {
         // Fewer than three leet words: short words and numbers stay.
         let d = deobfuscate(&plain("h0w 70 m4k3 4 cakes in 10 min")).unwrap();
         assert_eq!(d.text, "how 70 make 4 cakes in 10 min");
+    }
+
+    #[test]
+    fn one_compound_repeated_is_not_dense() {
+        let t = "Send the e-mail. The e-mail bounced. Another e-mail. A fourth e-mail and an e-mail.";
+        assert!(!dense_split_words(plain(t).text.as_bytes()));
+        let t = "i-gnore me----ssage i-nstruction b-y";
+        assert!(dense_split_words(plain(t).text.as_bytes()));
     }
 
     #[test]
