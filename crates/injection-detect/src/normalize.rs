@@ -1059,7 +1059,8 @@ mod tests {
 
     #[test]
     fn one_compound_repeated_is_not_dense() {
-        let t = "Send the e-mail. The e-mail bounced. Another e-mail. A fourth e-mail and an e-mail.";
+        let t =
+            "Send the e-mail. The e-mail bounced. Another e-mail. A fourth e-mail and an e-mail.";
         assert!(!dense_split_words(plain(t).text.as_bytes()));
         let t = "i-gnore me----ssage i-nstruction b-y";
         assert!(dense_split_words(plain(t).text.as_bytes()));
