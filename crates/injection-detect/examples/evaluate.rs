@@ -100,7 +100,9 @@ fn main() {
         eprintln!("skipped: {} not found", dir.display());
         return;
     }
+    let built = std::time::Instant::now();
     let guard = Guard::new().expect("guard");
+    let build_time = built.elapsed();
     let jsonl = |dir: &std::path::Path| -> Vec<PathBuf> {
         let mut files: Vec<_> = std::fs::read_dir(dir)
             .map(|d| {
@@ -227,8 +229,9 @@ fn main() {
     }
     let secs = start.elapsed().as_secs_f64();
     println!(
-        "scanned {scanned} prompts ({:.1} MB) in {:.2} s",
+        "scanned {scanned} prompts ({:.1} MB) in {:.2} s; Guard::new took {:.0} ms",
         bytes as f64 / 1e6,
-        secs
+        secs,
+        build_time.as_secs_f64() * 1e3
     );
 }

@@ -325,10 +325,7 @@ impl GuardBuilder {
             }
         }
         let mut rules = Vec::with_capacity(RULES.len());
-        let mut triggers: Vec<Vec<u8>> = Vec::new();
-        let mut trigger_rules: Vec<Vec<usize>> = Vec::new();
-        let mut also_rules: Vec<Vec<usize>> = Vec::new();
-        let mut set_lists: Vec<Vec<usize>> = Vec::new();
+        let mut table = TriggerTable::default();
         let mut sets: std::collections::HashMap<plan::LiteralSet, usize> = Default::default();
         let mut always = Vec::new();
         for def in RULES.iter() {
@@ -343,18 +340,17 @@ impl GuardBuilder {
                 let id = *sets.entry(set.clone()).or_insert(n);
                 if id == n {
                     for lit in set {
-                        let p = pattern_index(&mut triggers, lit);
-                        trigger_rules.resize(triggers.len(), Vec::new());
-                        also_rules.resize(triggers.len(), Vec::new());
-                        set_lists.resize(triggers.len(), Vec::new());
-                        if let Some(list) = set_lists.get_mut(p) {
+                        let p = table.slot(lit);
+                        if let Some(list) = table.set_lists.get_mut(p) {
                             list.push(id);
                         }
                     }
                 }
                 id
             };
-            let plan = plan::plan(&def.pattern.replace(' ', r"\s")).map(|p| Plan {
+            // The pattern as compiled: a space means one whitespace byte.
+            let pattern = def.pattern.replace(' ', r"\s");
+            let plan = plan::plan(&pattern).map(|p| Plan {
                 branches: p
                     .branches
                     .into_iter()
@@ -367,7 +363,7 @@ impl GuardBuilder {
             });
             rules.push(Compiled {
                 def,
-                re: compile_rule(def.pattern).ok_or(Error::BadRule(def.id))?,
+                re: compile_rule(&pattern).ok_or(Error::BadRule(def.id))?,
                 core: def.pattern.contains("(?P<m>"),
                 unless: match def.unless {
                     Some(u) => Some(compile(u).ok_or(Error::BadRule(def.id))?),
@@ -385,14 +381,11 @@ impl GuardBuilder {
                 .map(|t| (t, true))
                 .chain(gate.unwrap_or_default().iter().map(|t| (t, false)));
             for (t, is_trigger) in lists {
-                let p = pattern_index(&mut triggers, t.as_bytes().to_vec());
-                trigger_rules.resize(triggers.len(), Vec::new());
-                also_rules.resize(triggers.len(), Vec::new());
-                set_lists.resize(triggers.len(), Vec::new());
+                let p = table.slot(t.as_bytes().to_vec());
                 let list = if is_trigger {
-                    trigger_rules.get_mut(p)
+                    table.trigger_rules.get_mut(p)
                 } else {
-                    also_rules.get_mut(p)
+                    table.also_rules.get_mut(p)
                 };
                 if let Some(list) = list {
                     list.push(idx);
@@ -403,7 +396,7 @@ impl GuardBuilder {
         // view is on the hot path.
         let ac = AhoCorasick::builder()
             .kind(Some(AhoCorasickKind::DFA))
-            .build(&triggers)
+            .build(&table.patterns)
             .map_err(|_| Error::BadRule("triggers"))?;
         let rot_hint = AhoCorasick::new(["rot13", "rot-13", "rot 13", "caesar", "ebg13", "ebg-13"])
             .map_err(|_| Error::BadRule("rot13"))?;
@@ -412,9 +405,9 @@ impl GuardBuilder {
         Ok(Guard {
             rules,
             ac,
-            trigger_rules,
-            also_rules,
-            set_lists,
+            trigger_rules: table.trigger_rules,
+            also_rules: table.also_rules,
+            set_lists: table.set_lists,
             sets: sets.len(),
             always,
             rot_hint,
@@ -429,21 +422,38 @@ impl GuardBuilder {
     }
 }
 
-/// The index of `pattern` among the trigger-pass patterns, added if new.
-fn pattern_index(patterns: &mut Vec<Vec<u8>>, pattern: Vec<u8>) -> usize {
-    match patterns.iter().position(|x| *x == pattern) {
-        Some(p) => p,
-        None => {
-            patterns.push(pattern);
-            patterns.len() - 1
+/// The trigger-pass patterns and, for each, the rules it triggers, the rules whose second
+/// gate it is, and the plan literal sets it belongs to (the four lists stay the same length).
+#[derive(Default)]
+struct TriggerTable {
+    patterns: Vec<Vec<u8>>,
+    /// Pattern -> index: a lookup per literal, not a scan of the ~3 900 patterns (the scan
+    /// made building quadratic).
+    index: std::collections::HashMap<Vec<u8>, usize>,
+    trigger_rules: Vec<Vec<usize>>,
+    also_rules: Vec<Vec<usize>>,
+    set_lists: Vec<Vec<usize>>,
+}
+
+impl TriggerTable {
+    /// The index of `pattern`, added with empty lists if new.
+    fn slot(&mut self, pattern: Vec<u8>) -> usize {
+        if let Some(&p) = self.index.get(&pattern) {
+            return p;
         }
+        let p = self.patterns.len();
+        self.index.insert(pattern.clone(), p);
+        self.patterns.push(pattern);
+        self.trigger_rules.push(Vec::new());
+        self.also_rules.push(Vec::new());
+        self.set_lists.push(Vec::new());
+        p
     }
 }
 
-/// Compiles a rule pattern exactly as [`compile`] does (bytes, ASCII-only classes, a space means
-/// one whitespace byte, the same size limits), for `regex-automata`'s meta regex.
+/// Compiles a rule pattern (spaces already expanded to `\s`) with the settings of [`compile`]
+/// (bytes, ASCII-only classes, the same size limits), for `regex-automata`'s meta regex.
 fn compile_rule(pattern: &str) -> Option<meta::Regex> {
-    let pattern = pattern.replace(' ', r"\s");
     meta::Builder::new()
         .configure(
             meta::Config::new()
@@ -452,7 +462,7 @@ fn compile_rule(pattern: &str) -> Option<meta::Regex> {
                 .hybrid_cache_capacity(1 << 23),
         )
         .syntax(syntax::Config::new().unicode(false).utf8(false))
-        .build(&pattern)
+        .build(pattern)
         .ok()
 }
 
@@ -700,7 +710,9 @@ impl Guard {
             run: vec![false; self.rules.len()],
             second: vec![false; self.rules.len()],
             head: vec![NO_OCCURRENCE; self.sets],
-            occurrences: Vec::new(),
+            // About one literal-set occurrence per 8 bytes of prose: sized once instead of
+            // growing five or six times per view (each growth a copy).
+            occurrences: Vec::with_capacity(bytes.len() / 8),
         };
         for &i in &self.always {
             if let Some(r) = pass.run.get_mut(i) {

@@ -166,23 +166,21 @@ impl Marks {
             .get(end..hi)
             .and_then(|w| memchr::memchr(b'\n', w))
             .map_or(hi, |i| end + i);
-        let a = self.marks.partition_point(|&(i, _)| i < line_start);
-        let m = self.marks.partition_point(|&(i, _)| i < start);
-        let z = self.marks.partition_point(|&(i, _)| i < line_end);
-        let (Some(before), Some(after)) = (self.marks.get(a..m), self.marks.get(m..z)) else {
+        let at = |pos: usize| self.marks.partition_point(|&(i, _)| i < pos);
+        let (a, m, e, z) = (at(line_start), at(start), at(end), at(line_end));
+        let (Some(before), Some(after)) = (self.marks.get(a..m), self.marks.get(e..z)) else {
             return false;
         };
-        let after = after.iter().skip_while(|&&(i, _)| i < end);
-        let after: Vec<Mark> = after.map(|&(_, k)| k).collect();
         let n = |k: Mark| before.iter().filter(|&&(_, x)| x == k).count();
+        let follows = |k: Mark| after.iter().any(|&(_, x)| x == k);
         let straight = [Mark::Double, Mark::Backtick, Mark::Single]
             .into_iter()
-            .any(|k| n(k) % 2 == 1 && after.contains(&k));
+            .any(|k| n(k) % 2 == 1 && follows(k));
         // „…“ (German) closes with the mark that opens in English: count it as a close too.
         let curly = (0u8..3).any(|c| {
             let closes = n(Mark::Close(c));
             n(Mark::Open(c)) > closes
-                && (after.contains(&Mark::Close(c)) || (c == 0 && after.contains(&Mark::Open(0))))
+                && (follows(Mark::Close(c)) || (c == 0 && follows(Mark::Open(0))))
         });
         straight || curly
     }
@@ -190,17 +188,14 @@ impl Marks {
 
 /// Whether the span follows "like", "such as", "e.g." or "for example" (an example given).
 fn after_example_word(b: &[u8], start: usize) -> bool {
-    // Skip the punctuation that opens the example ("like ![](…)", "such as `…`").
-    let before = b.get(..start).unwrap_or_default();
+    // Skip the punctuation that opens the example ("like ![](…)", "such as `…`"), looking at
+    // most 64 bytes back.
+    let before = b.get(start.saturating_sub(64)..start).unwrap_or_default();
     let cut = before
         .iter()
         .rposition(|c| !matches!(c, b'!' | b'[' | b'(' | b'<' | b'`' | b'"' | b'\'' | b' '))
         .map_or(0, |i| i + 1);
     let before = before.get(..cut).unwrap_or_default();
-    let tail = before
-        .get(before.len().saturating_sub(12)..)
-        .unwrap_or_default();
-    let tail = tail.to_ascii_lowercase();
     [
         &b" like"[..],
         b"such as",
@@ -210,7 +205,11 @@ fn after_example_word(b: &[u8], start: usize) -> bool {
         b"example:",
     ]
     .iter()
-    .any(|w| tail.ends_with(w))
+    .any(|w| {
+        before
+            .get(before.len().saturating_sub(w.len())..)
+            .is_some_and(|tail| tail.len() == w.len() && tail.eq_ignore_ascii_case(w))
+    })
 }
 
 #[cfg(test)]
