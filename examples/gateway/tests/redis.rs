@@ -12,8 +12,7 @@ mod common;
 #[cfg(feature = "redis")]
 #[tokio::test]
 async fn two_instances_share_one_quota() {
-    let Ok(url) = std::env::var("RAMPART_REDIS_URL") else {
-        println!("skipped: RAMPART_REDIS_URL not set");
+    let Some(url) = common::service_url("RAMPART_REDIS_URL") else {
         return;
     };
     let prefix = format!("rampart-gwtest-{}", common::suffix());
@@ -81,8 +80,7 @@ async fn two_instances_share_one_quota() {
 #[cfg(feature = "redis")]
 #[tokio::test]
 async fn idempotent_answers_are_encrypted_in_redis() {
-    let Ok(url) = std::env::var("RAMPART_REDIS_URL") else {
-        println!("skipped: RAMPART_REDIS_URL not set");
+    let Some(url) = common::service_url("RAMPART_REDIS_URL") else {
         return;
     };
     let prefix = format!("rampart-gwtest-{}", common::suffix());

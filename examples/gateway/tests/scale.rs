@@ -46,8 +46,7 @@ async fn instance(edit: impl FnOnce(&mut gateway::Config)) -> common::Gateway {
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn keys_and_audit_live_in_postgres_for_every_instance() {
-    let Ok(url) = std::env::var("RAMPART_POSTGRES_URL") else {
-        println!("skipped: RAMPART_POSTGRES_URL not set");
+    let Some(url) = common::service_url("RAMPART_POSTGRES_URL") else {
         return;
     };
     let schema = format!("gwtest_{}", common::suffix());
@@ -205,8 +204,7 @@ async fn keys_and_audit_live_in_postgres_for_every_instance() {
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn a_postgres_instance_refuses_to_generate_shared_secrets() {
-    let Ok(url) = std::env::var("RAMPART_POSTGRES_URL") else {
-        println!("skipped: RAMPART_POSTGRES_URL not set");
+    let Some(url) = common::service_url("RAMPART_POSTGRES_URL") else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -239,8 +237,7 @@ async fn postgres_url_without_the_feature_stops_the_start() {
 #[cfg(feature = "redis")]
 #[tokio::test]
 async fn an_idempotent_retry_on_another_instance_replays_the_first_answer() {
-    let Ok(url) = std::env::var("RAMPART_REDIS_URL") else {
-        println!("skipped: RAMPART_REDIS_URL not set");
+    let Some(url) = common::service_url("RAMPART_REDIS_URL") else {
         return;
     };
     let prefix = format!("rampart-gwtest-{}", common::suffix());
@@ -373,8 +370,7 @@ async fn the_in_memory_idempotency_store_keeps_to_its_byte_budget() {
 #[cfg(feature = "postgres")]
 #[tokio::test]
 async fn an_instance_reconnects_after_postgres_drops_its_connections() {
-    let Ok(url) = std::env::var("RAMPART_POSTGRES_URL") else {
-        println!("skipped: RAMPART_POSTGRES_URL not set");
+    let Some(url) = common::service_url("RAMPART_POSTGRES_URL") else {
         return;
     };
     let tag = common::suffix();

@@ -93,15 +93,20 @@ async fn endless_upstream() -> SocketAddr {
     addr
 }
 
+/// An OpenAI-compatible provider at `upstream` (plain HTTP, no credential).
+fn openai_at(upstream: std::net::SocketAddr) -> gateway::config::ProviderConfig {
+    gateway::config::ProviderConfig::Openai {
+        base_url: format!("http://{upstream}/v1"),
+        credential: None,
+        ca_file: None,
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_stops_reading_a_stream_loses_its_slot_after_the_send_timeout() {
     let upstream = endless_upstream().await;
     let gw = start(|c| {
-        c.provider = gateway::config::ProviderConfig::Openai {
-            base_url: format!("http://{upstream}/v1"),
-            credential: None,
-            ca_file: None,
-        };
+        c.provider = openai_at(upstream);
         c.limits.concurrent_per_key = 1;
         c.send_timeout_secs = 1;
     })
@@ -151,11 +156,7 @@ async fn a_client_that_stops_reading_a_stream_loses_its_slot_after_the_send_time
 async fn shutdown_closes_an_endless_stream_after_the_grace() {
     let upstream = endless_upstream().await;
     let gw = start(|c| {
-        c.provider = gateway::config::ProviderConfig::Openai {
-            base_url: format!("http://{upstream}/v1"),
-            credential: None,
-            ca_file: None,
-        };
+        c.provider = openai_at(upstream);
         c.shutdown_grace_secs = 1;
     })
     .await;

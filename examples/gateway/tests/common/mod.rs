@@ -160,6 +160,16 @@ impl Gateway {
     }
 }
 
+/// The service URL in `var` (`RAMPART_REDIS_URL`, `RAMPART_POSTGRES_URL`), or `None` after
+/// printing that the test is skipped (CI sets both, so there it always runs).
+pub fn service_url(var: &str) -> Option<String> {
+    let url = std::env::var(var).ok();
+    if url.is_none() {
+        println!("skipped: {var} not set");
+    }
+    url
+}
+
 /// A random hex suffix that keeps one run's Redis keys or PostgreSQL schema apart.
 pub fn suffix() -> String {
     let mut bytes = [0u8; 8];
