@@ -18,23 +18,7 @@ use aes_gcm::{Aes256Gcm as RawGcm, Nonce};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use envelope_encryption::stream::StreamEncryptor;
 use envelope_encryption::{Cipher, Context, KeyRing, LocalKek, SecretKey, V1Cipher};
-
-/// The context of every v2 measurement, as three strings for the raw-`aes-gcm` peer.
-const CTX: (&str, &str, &str) = ("providers", "api_key", "42");
-
-/// The context as a careful user of raw `aes-gcm` binds it: each part length-prefixed
-/// (`u32be(len) || bytes`, three times), written into `buf`; returns the AAD.
-#[allow(clippy::indexing_slicing)]
-fn context_aad<'b>(buf: &'b mut [u8; 64], table: &str, column: &str, row: &str) -> &'b [u8] {
-    let mut at = 0;
-    for part in [table, column, row] {
-        let len = u32::try_from(part.len()).unwrap();
-        buf[at..at + 4].copy_from_slice(&len.to_be_bytes());
-        buf[at + 4..at + 4 + part.len()].copy_from_slice(part.as_bytes());
-        at += 4 + part.len();
-    }
-    &buf[..at]
-}
+use rampart_benches::{ENVELOPE_CTX, envelope_context_aad};
 
 const SIZES: [(usize, &str); 3] = [(64, "64B"), (1024, "1KiB"), (1 << 20, "1MiB")];
 
@@ -47,7 +31,7 @@ fn seal(c: &mut Criterion) {
         .unwrap();
     let cipher = Cipher::new(ring);
     let v1 = V1Cipher::from_derived_key(&SecretKey::from_bytes(key));
-    let ctx = Context::new(CTX.0, CTX.1, CTX.2);
+    let ctx = Context::new(ENVELOPE_CTX.0, ENVELOPE_CTX.1, ENVELOPE_CTX.2);
 
     let mut group = c.benchmark_group("envelope_encryption/encrypt");
     for (size, label) in SIZES {
@@ -80,11 +64,11 @@ fn seal(c: &mut Criterion) {
                 b.iter(|| {
                     let mut n = [0u8; 12];
                     getrandom::fill(&mut n).unwrap();
-                    let (table, column, row) = black_box(CTX);
+                    let (table, column, row) = black_box(ENVELOPE_CTX);
                     let mut aad = [0u8; 64];
                     let payload = Payload {
                         msg: black_box(d.as_slice()),
-                        aad: context_aad(&mut aad, table, column, row),
+                        aad: envelope_context_aad(&mut aad, table, column, row),
                     };
                     raw.encrypt(&Nonce::from(n), payload).unwrap()
                 });
@@ -124,7 +108,12 @@ fn seal(c: &mut Criterion) {
                 &nonce,
                 Payload {
                     msg: &data,
-                    aad: context_aad(&mut aad, CTX.0, CTX.1, CTX.2),
+                    aad: envelope_context_aad(
+                        &mut aad,
+                        ENVELOPE_CTX.0,
+                        ENVELOPE_CTX.1,
+                        ENVELOPE_CTX.2,
+                    ),
                 },
             )
             .unwrap();
@@ -133,11 +122,11 @@ fn seal(c: &mut Criterion) {
             &ctx_sealed,
             |b, s| {
                 b.iter(|| {
-                    let (table, column, row) = black_box(CTX);
+                    let (table, column, row) = black_box(ENVELOPE_CTX);
                     let mut aad = [0u8; 64];
                     let payload = Payload {
                         msg: black_box(s.as_slice()),
-                        aad: context_aad(&mut aad, table, column, row),
+                        aad: envelope_context_aad(&mut aad, table, column, row),
                     };
                     raw.decrypt(&nonce, payload).unwrap()
                 });

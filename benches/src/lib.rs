@@ -96,6 +96,30 @@ pub fn injection_attack_prompt() -> String {
     )
 }
 
+/// The context of every envelope-encryption measurement, as three strings for the raw
+/// `aes-gcm` peer (the bench and `examples/framing_cost.rs`).
+pub const ENVELOPE_CTX: (&str, &str, &str) = ("providers", "api_key", "42");
+
+/// The context as a careful user of raw `aes-gcm` binds it: each part length-prefixed
+/// (`u32be(len) || bytes`, three times), written into `buf`; returns the AAD. The parts are the
+/// benchmarks' short fixed strings (at most 64 bytes together).
+#[allow(clippy::indexing_slicing, clippy::unwrap_used)]
+pub fn envelope_context_aad<'b>(
+    buf: &'b mut [u8; 64],
+    table: &str,
+    column: &str,
+    row: &str,
+) -> &'b [u8] {
+    let mut at = 0;
+    for part in [table, column, row] {
+        let len = u32::try_from(part.len()).unwrap();
+        buf[at..at + 4].copy_from_slice(&len.to_be_bytes());
+        buf[at + 4..at + 4 + part.len()].copy_from_slice(part.as_bytes());
+        at += 4 + part.len();
+    }
+    &buf[..at]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! our v2/v1 calls against raw `aes-gcm` calls on the same input.
 //!
 //! ```text
-//! cargo build --release -p envelope-encryption --example framing_cost
+//! cargo build --release -p rampart-benches --example framing_cost
 //! valgrind --tool=callgrind --callgrind-out-file=/dev/null \
 //!     target/release/examples/framing_cost <op> <size> <iterations>
 //! ```
@@ -42,6 +42,7 @@ use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm as RawGcm, Nonce};
 use envelope_encryption::stream::{self, StreamEncryptor};
 use envelope_encryption::{Cipher, Context, KeyRing, LocalKek, SecretKey, V1Cipher};
+use rampart_benches::{ENVELOPE_CTX, envelope_context_aad};
 
 const OPS: &[&str] = &[
     "raw_fixed_nonce",
@@ -59,22 +60,6 @@ const OPS: &[&str] = &[
     "stream_encrypt",
     "stream_decrypt",
 ];
-
-/// The context as a careful user of raw `aes-gcm` binds it: each part length-prefixed
-/// (`u32be(len) || bytes`, three times), written into `buf`; returns the AAD.
-fn context_aad<'b>(buf: &'b mut [u8; 64], table: &str, column: &str, row: &str) -> &'b [u8] {
-    let mut at = 0;
-    for part in [table, column, row] {
-        let len = u32::try_from(part.len()).unwrap();
-        buf[at..at + 4].copy_from_slice(&len.to_be_bytes());
-        buf[at + 4..at + 4 + part.len()].copy_from_slice(part.as_bytes());
-        at += 4 + part.len();
-    }
-    &buf[..at]
-}
-
-/// The context of every measurement, as three strings for the raw-`aes-gcm` peer.
-const CTX: (&str, &str, &str) = ("providers", "api_key", "42");
 
 struct Fixture {
     raw: RawGcm,
@@ -104,7 +89,7 @@ impl Fixture {
             .unwrap();
         let cipher = Cipher::new(ring);
         let v1 = V1Cipher::from_derived_key(&SecretKey::from_bytes(key));
-        let ctx = Context::new(CTX.0, CTX.1, CTX.2);
+        let ctx = Context::new(ENVELOPE_CTX.0, ENVELOPE_CTX.1, ENVELOPE_CTX.2);
         let data = vec![0x61u8; size];
         let text = String::from_utf8(data.clone()).unwrap();
         let nonce = Nonce::from([1u8; 12]);
@@ -112,7 +97,7 @@ impl Fixture {
         let mut aad = [0u8; 64];
         // The exact associated data of the context-binding peer (30 bytes).
         assert_eq!(
-            context_aad(&mut aad, CTX.0, CTX.1, CTX.2),
+            envelope_context_aad(&mut aad, ENVELOPE_CTX.0, ENVELOPE_CTX.1, ENVELOPE_CTX.2),
             b"\0\0\0\x09providers\0\0\0\x07api_key\0\0\0\x0242"
         );
         let raw_ctx_sealed = raw
@@ -120,7 +105,12 @@ impl Fixture {
                 &nonce,
                 Payload {
                     msg: &data,
-                    aad: context_aad(&mut aad, CTX.0, CTX.1, CTX.2),
+                    aad: envelope_context_aad(
+                        &mut aad,
+                        ENVELOPE_CTX.0,
+                        ENVELOPE_CTX.1,
+                        ENVELOPE_CTX.2,
+                    ),
                 },
             )
             .unwrap();
@@ -170,20 +160,20 @@ impl Fixture {
             "raw_ctx_getrandom_nonce" => {
                 let mut fresh = [0u8; 12];
                 getrandom::fill(&mut fresh).unwrap();
-                let (table, column, row) = black_box(CTX);
+                let (table, column, row) = black_box(ENVELOPE_CTX);
                 let mut aad = [0u8; 64];
                 let payload = Payload {
                     msg: black_box(self.data.as_slice()),
-                    aad: context_aad(&mut aad, table, column, row),
+                    aad: envelope_context_aad(&mut aad, table, column, row),
                 };
                 raw.encrypt(&Nonce::from(fresh), payload).unwrap().len()
             }
             "raw_ctx_decrypt" => {
-                let (table, column, row) = black_box(CTX);
+                let (table, column, row) = black_box(ENVELOPE_CTX);
                 let mut aad = [0u8; 64];
                 let payload = Payload {
                     msg: black_box(self.raw_ctx_sealed.as_slice()),
-                    aad: context_aad(&mut aad, table, column, row),
+                    aad: envelope_context_aad(&mut aad, table, column, row),
                 };
                 raw.decrypt(nonce, payload).unwrap().len()
             }
