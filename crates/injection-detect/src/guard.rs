@@ -1098,25 +1098,14 @@ const FAMILIES: &[(&str, &[&str])] = &[
     // the system prompt as a top-level field"): both families share one key.
     ("topic", AI_MENTION),
     ("topic", ATTACK_MENTION),
-    // Phrasings of "send the data to this address" (the multilingual pair fires together on
-    // one "reenvía todos los correos a x@y.es" as the English pair does on one sentence).
+    // Phrasings of "send the data to this address": the two multilingual rules fire together on
+    // one "reenvía todos los correos a x@y.es", and the English rule says the same thing.
     (
         "send_to_address",
         &[
             "exfil.send_to_external",
-            "exfil.send_to_address",
             "exfil.forward_all_ml",
             "exfil.forward_to_address_ml",
-        ],
-    ),
-    // Harmful how-to objects: naming two of them ("napalm and thermite in the war") is still
-    // one weak signal.
-    (
-        "harm",
-        &[
-            "jailbreak.harmful_payload",
-            "jailbreak.harmful_payload_extra",
-            "jailbreak.harmful_payload_more",
         ],
     ),
 ];
