@@ -32,7 +32,7 @@ impl InputRng {
 
 /// Words of the injection-detect benchmark prose: ordinary business words, accented ones, and
 /// words that are triggers of the guard's rules ("system", "role", "dan", "follow").
-const INJECTION_WORDS: &[&str] = &[
+pub const INJECTION_WORDS: &[&str] = &[
     "the",
     "report",
     "shows",
